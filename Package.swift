@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "idbatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "idbatch", targets: ["idbatch"]),
+        .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibzip",
+            pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibxml2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CXlsxwriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .target(
+            name: "Spreadsheet",
+            dependencies: ["CLibzip", "CLibxml2", "CXlsxwriter"]
+        ),
+        .executableTarget(
+            name: "idbatch",
+            dependencies: [
+                "Spreadsheet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "idbatchTests",
+            dependencies: ["Spreadsheet"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

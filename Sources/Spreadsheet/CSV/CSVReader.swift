@@ -1,0 +1,276 @@
+/// Streams the records of a CSV file (RFC 4180, and what Excel in LATAM locales writes).
+///
+/// Quoted fields, doubled quotes, newlines inside quotes, CRLF/LF/CR endings; a BOM picks UTF-8 or
+/// UTF-16; bytes that are not UTF-8 are read as Windows-1252 (with a warning); the delimiter is
+/// sniffed among `,` `;` tab `|` unless given. Fields stay bytes until something asks for text.
+final class CSVReader {
+    let encoding: TextEncoding
+    let delimiter: UInt8
+    private(set) var warnings: [String] = []
+    /// Row numbers whose field count differs from the header's (the first few), and how many in all.
+    private(set) var raggedRows: [Int] = []
+    private(set) var raggedCount = 0
+    /// Rows with fields that were not UTF-8 and were read as Windows-1252.
+    private(set) var windows1252Rows = 0
+
+    private let file: InputFile
+    private let limits: ReadLimits
+    private var transcoder: UTF16Transcoder?
+    private let raw: UnsafeMutableRawBufferPointer
+    private var data: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private var recordNumber = 0
+    private var headerWidth: Int?
+    private var skipLineFeed = false
+    private var row = Row(number: 0)
+
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+
+    static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+
+    init(path: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
+        self.file = try InputFile(path: path)
+        self.limits = limits
+        raw = .allocate(byteCount: 256 << 10, alignment: 16)
+        let first = try file.read(into: raw)
+        guard first > 0 else {
+            raw.deallocate()
+            throw SpreadsheetError(.emptyFile, "the file is empty")
+        }
+        let head = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: first)
+        var skip = 0
+        if first >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF {
+            encoding = .utf8BOM
+            skip = 3
+        } else if first >= 2, head[0] == 0xFF, head[1] == 0xFE {
+            encoding = .utf16LE
+            skip = 2
+            transcoder = UTF16Transcoder(bigEndian: false)
+        } else if first >= 2, head[0] == 0xFE, head[1] == 0xFF {
+            encoding = .utf16BE
+            skip = 2
+            transcoder = UTF16Transcoder(bigEndian: true)
+        } else if UTF8Validation.isValid(head, allowTruncatedEnd: first == raw.count) {
+            encoding = .utf8
+        } else {
+            encoding = .windows1252
+            warnings.append("the file is not UTF-8; it was read as Windows-1252 (Excel's \"CSV (Comma delimited)\")")
+        }
+        let body = UnsafeBufferPointer(rebasing: head[skip...])
+        if transcoder != nil {
+            transcoder!.transcode(body, into: &data, last: first < raw.count && false)
+        } else {
+            data.append(contentsOf: body)
+        }
+        self.delimiter = delimiter ?? data.withUnsafeBufferPointer { CSVReader.sniffDelimiter($0) }
+    }
+
+    deinit { raw.deallocate() }
+
+    /// Picks the candidate that splits the first lines into the same nonzero number of fields most often.
+    static func sniffDelimiter(_ sample: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        var counts: [[Int]] = Array(repeating: [], count: candidates.count)
+        var current = [Int](repeating: 0, count: candidates.count)
+        var inQuotes = false
+        var lines = 0
+        var i = 0
+        while i < sample.count && lines < 50 {
+            let b = sample[i]
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+            } else if !inQuotes && (b == 10 || b == 13) {
+                for k in candidates.indices { counts[k].append(current[k]) }
+                current = [Int](repeating: 0, count: candidates.count)
+                lines += 1
+                if b == 13, i + 1 < sample.count, sample[i + 1] == 10 { i += 1 }
+            } else if !inQuotes, let k = candidates.firstIndex(of: b) {
+                current[k] += 1
+            }
+            i += 1
+        }
+        if lines == 0 || (i >= sample.count && current.contains { $0 > 0 }) {
+            for k in candidates.indices { counts[k].append(current[k]) }
+        }
+        var best = candidates[0]
+        var bestScore = 0
+        for (k, series) in counts.enumerated() {
+            var frequency: [Int: Int] = [:]
+            for c in series where c > 0 { frequency[c, default: 0] += 1 }
+            guard let (mode, hits) = frequency.max(by: { ($0.value, $0.key) < ($1.value, $1.key) }) else { continue }
+            let score = hits * 1000 + mode
+            if score > bestScore {
+                bestScore = score
+                best = candidates[k]
+            }
+        }
+        return best
+    }
+
+    /// Refills `data` from the file; false at the end.
+    private func refill() throws -> Bool {
+        if atEnd { return false }
+        data.removeAll(keepingCapacity: true)
+        position = 0
+        let n = try file.read(into: raw)
+        let chunk = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+        if transcoder != nil {
+            transcoder!.transcode(chunk, into: &data, last: n == 0)
+        } else {
+            data.append(contentsOf: chunk)
+        }
+        if n == 0 { atEnd = true }
+        return !data.isEmpty || !atEnd
+    }
+
+    func next() throws -> Row? {
+        recordNumber += 1
+        row.reset(number: recordNumber)
+        var state = State.fieldStart
+        var fieldStart = 0
+        let quote = UInt8(ascii: "\"")
+        let delimiter = self.delimiter
+        while true {
+            if position >= data.count {
+                if try refill() { continue }
+                switch state {
+                case .quoted:
+                    throw SpreadsheetError(.unterminatedQuote,
+                                           "a quoted field opened in this record never closes; add the missing \"",
+                                           row: recordNumber, column: row.count)
+                case .fieldStart where row.count == 0:
+                    recordNumber -= 1
+                    return nil
+                default:
+                    endField(from: fieldStart)
+                    return finishRow()
+                }
+            }
+            switch state {
+            case .fieldStart:
+                let b = data[position]
+                if skipLineFeed {
+                    skipLineFeed = false
+                    if b == 10 {
+                        position += 1
+                        continue
+                    }
+                }
+                fieldStart = row.bytes.count
+                if b == quote {
+                    state = .quoted
+                    position += 1
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                var stop: UInt8 = 0
+                let consumed = data.withUnsafeBufferPointer { buffer -> Int in
+                    var i = position
+                    let end = buffer.count
+                    while i < end {
+                        let c = buffer[i]
+                        if c == delimiter || c == 10 || c == 13 {
+                            stop = c
+                            break
+                        }
+                        i += 1
+                    }
+                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<i]))
+                    return i
+                }
+                position = consumed
+                if consumed < data.count {
+                    position += 1
+                    endField(from: fieldStart)
+                    if stop == delimiter {
+                        state = .fieldStart
+                    } else {
+                        skipLineFeed = stop == 13
+                        return finishRow()
+                    }
+                }
+            case .quoted:
+                var found = false
+                let consumed = data.withUnsafeBufferPointer { buffer -> Int in
+                    var i = position
+                    while i < buffer.count, buffer[i] != quote { i += 1 }
+                    found = i < buffer.count
+                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<i]))
+                    return i
+                }
+                position = consumed
+                if found {
+                    position += 1
+                    state = .quoteInQuoted
+                }
+                if row.bytes.count - fieldStart > limits.maxFieldBytes {
+                    throw SpreadsheetError(.unterminatedQuote,
+                                           "a quoted field runs past \(limits.maxFieldBytes >> 20) MiB; "
+                                           + "a closing \" is probably missing", row: recordNumber, column: row.count)
+                }
+            case .quoteInQuoted:
+                if data[position] == quote {
+                    row.bytes.append(quote)
+                    position += 1
+                    state = .quoted
+                } else {
+                    // Text after a closing quote is kept as it is, up to the delimiter.
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func endField(from start: Int) {
+        let length = row.bytes.count - start
+        row.spans.append(Row.CellSpan(start: UInt32(start), length: UInt32(length),
+                                      type: length == 0 ? .empty : .text, precisionLost: false))
+    }
+
+    private func finishRow() -> Row {
+        let ascii = row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
+        if !ascii && transcoder == nil { repairEncoding() }
+        if let headerWidth {
+            if row.count != headerWidth && !row.isBlank {
+                raggedCount += 1
+                if raggedRows.count < 20 { raggedRows.append(recordNumber) }
+            }
+        } else {
+            headerWidth = row.count
+        }
+        return row
+    }
+
+    /// Re-reads as Windows-1252 every field of the row that is not valid UTF-8.
+    private func repairEncoding() {
+        let needs = row.spans.indices.filter { index in
+            let span = row.spans[index]
+            return encoding == .windows1252
+                || !row.bytes.withUnsafeBufferPointer {
+                    UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[Int(span.start)..<Int(span.start + span.length)]))
+                }
+        }
+        guard !needs.isEmpty else { return }
+        if encoding != .windows1252 && windows1252Rows == 0 {
+            warnings.append("row \(recordNumber) and maybe others are not UTF-8; those fields were read as Windows-1252")
+        }
+        windows1252Rows += 1
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(row.bytes.count + 64)
+        for index in row.spans.indices {
+            let span = row.spans[index]
+            let start = bytes.count
+            let field = row.bytes[Int(span.start)..<Int(span.start + span.length)]
+            if needs.contains(index) {
+                Windows1252.appendUTF8(of: field, to: &bytes)
+            } else {
+                bytes.append(contentsOf: field)
+            }
+            row.spans[index].start = UInt32(start)
+            row.spans[index].length = UInt32(bytes.count - start)
+        }
+        row.bytes = bytes
+    }
+}

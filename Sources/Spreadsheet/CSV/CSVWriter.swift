@@ -1,0 +1,106 @@
+/// Writes RFC 4180 CSV in UTF-8, safely: created 0600 under a temporary name and renamed into place
+/// by ``close()``; text that a spreadsheet would run as a formula is neutralised.
+public final class CSVWriter {
+    public struct Options: Sendable {
+        public var delimiter: UInt8 = UInt8(ascii: ",")
+        /// A UTF-8 BOM, so Excel opens the file as UTF-8.
+        public var byteOrderMark: Bool = true
+        /// Prefix text cells starting with `= + - @ \t \r` with `'` (OWASP ASVS V1.2.10).
+        public var neutraliseFormulas: Bool = true
+        public var lineEnding: [UInt8] = [13, 10]
+
+        public init(delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, neutraliseFormulas: Bool = true) {
+            self.delimiter = delimiter
+            self.byteOrderMark = byteOrderMark
+            self.neutraliseFormulas = neutraliseFormulas
+        }
+    }
+
+    public let path: String
+    private let options: Options
+    private let output: AtomicOutput
+    private var buffer: [UInt8] = []
+    private var closed = false
+
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        self.options = options
+        output = try AtomicOutput(destination: path)
+        buffer.reserveCapacity(1 << 20)
+        if options.byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+    }
+
+    /// Writes one row; `width` pads it with empty fields.
+    public func write(_ row: Row, width: Int = 0) throws {
+        let count = row.count
+        for column in 0..<max(count, width) {
+            if column > 0 { buffer.append(options.delimiter) }
+            if column < count {
+                let type = row.type(at: column)
+                row.withUTF8(at: column) { appendField($0, neutralise: type == .text || type == .error) }
+            }
+        }
+        buffer.append(contentsOf: options.lineEnding)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes one row of text fields (all neutralised as text).
+    public func write(fields: [String]) throws {
+        for (column, field) in fields.enumerated() {
+            if column > 0 { buffer.append(options.delimiter) }
+            var field = field
+            field.withUTF8 { appendField($0, neutralise: true) }
+        }
+        buffer.append(contentsOf: options.lineEnding)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    @inline(__always)
+    private func appendField(_ field: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
+        let delimiter = options.delimiter
+        let prefix = neutralise && options.neutraliseFormulas && !field.isEmpty && CSVWriter.isTrigger(field[0])
+        var needsQuotes = false
+        for b in field where b == delimiter || b == 34 || b == 10 || b == 13 {
+            needsQuotes = true
+            break
+        }
+        if !needsQuotes {
+            if prefix { buffer.append(UInt8(ascii: "'")) }
+            buffer.append(contentsOf: field)
+            return
+        }
+        buffer.append(34)
+        if prefix { buffer.append(UInt8(ascii: "'")) }
+        for b in field {
+            if b == 34 { buffer.append(34) }
+            buffer.append(b)
+        }
+        buffer.append(34)
+    }
+
+    /// `= + - @ \t \r` start a formula in Excel, LibreOffice or Google Sheets.
+    @inline(__always)
+    static func isTrigger(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@")
+            || b == 9 || b == 13
+    }
+
+    private func flush() throws {
+        try buffer.withUnsafeBytes { try output.write($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, fsyncs and renames the file into place. Without it nothing appears at `path`.
+    public func close() throws {
+        guard !closed else { return }
+        closed = true
+        try flush()
+        try output.commit()
+    }
+
+    /// Drops the output: no file appears at `path`.
+    public func discard() {
+        closed = true
+        output.discard()
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Spreadsheet
+
+/// `idbatch convert`: every cell's text, row for row, into CSV or xlsx.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a CSV or xlsx file to CSV or xlsx, cell for cell.",
+        discussion: """
+            Cells keep the text a person sees: integers without '.0', dates as YYYY-MM-DD, formulas as \
+            their cached values. CSV output is UTF-8 with a BOM (for Excel) and neutralises text that \
+            starts with = + - @ tab or CR by prefixing a quote. Rows keep their sheet positions: gaps in \
+            the sheet become empty rows. The output appears only when complete, with mode 0600.
+            """
+    )
+
+    @Argument(help: "The CSV or xlsx file to read.")
+    var input: String
+
+    @Option(help: "Output format.")
+    var to: SpreadsheetFormat
+
+    @Option(name: .shortAndLong, help: "Output file (default: the input's name with the new extension).")
+    var output: String?
+
+    @Flag(name: .customLong("no-bom"), help: "Write CSV without a UTF-8 byte-order mark.")
+    var noBOM = false
+
+    @OptionGroup var inputOptions: InputOptions
+
+    func run() throws {
+        let destination = output ?? Convert.defaultOutput(for: input, format: to)
+        guard destination != input else {
+            throw ValidationError("the output would overwrite the input; name another with -o")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let reader = try SpreadsheetReader(path: input, options: inputOptions.readOptions)
+            let rows = try Convert.copy(reader, to: destination, format: to, byteOrderMark: !noBOM)
+            for warning in reader.warnings { Console.warning("\(input): \(warning)") }
+            let seconds = Console.format(clock.now - started)
+            let sheet = reader.sheetName.map { " (sheet '\($0)')" } ?? ""
+            Console.note("converted \(rows) rows from \(input)\(sheet) to \(destination) in \(seconds)")
+        } catch let error as SpreadsheetError {
+            throw Console.fail(error)
+        }
+    }
+
+    static func defaultOutput(for input: String, format: SpreadsheetFormat) -> String {
+        let slash = input.lastIndex(of: "/").map { input.index(after: $0) } ?? input.startIndex
+        let name = input[slash...]
+        let stem = name.lastIndex(of: ".").map { name[..<$0] } ?? name
+        return String(input[..<slash]) + stem + "." + format.rawValue
+    }
+
+    /// Streams every row of `reader` into a new file; returns the number of rows written.
+    static func copy(_ reader: SpreadsheetReader, to destination: String, format: SpreadsheetFormat,
+                     byteOrderMark: Bool) throws -> Int {
+        var progress = Progress()
+        var written = 0
+        switch format {
+        case .csv:
+            let writer = try CSVWriter(path: destination, options: .init(byteOrderMark: byteOrderMark))
+            do {
+                var width = 0
+                let blank = Row(number: 0)
+                while let row = try reader.next() {
+                    while written + 1 < row.number {
+                        try writer.write(blank, width: width)
+                        written += 1
+                    }
+                    width = max(width, row.count)
+                    try writer.write(row, width: width)
+                    written += 1
+                    progress.update("converting: row \(written)")
+                }
+                try writer.close()
+            } catch {
+                writer.discard()
+                throw error
+            }
+        case .xlsx:
+            let writer = try XLSXWriter(path: destination, options: .init(sheetName: reader.sheetName ?? "Sheet1"))
+            do {
+                let blank = Row(number: 0)
+                while let row = try reader.next() {
+                    while written + 1 < row.number {
+                        try writer.write(blank)
+                        written += 1
+                    }
+                    try writer.write(row)
+                    written += 1
+                    progress.update("converting: row \(written)")
+                }
+                try writer.close()
+            } catch {
+                writer.discard()
+                throw error
+            }
+        }
+        progress.finish()
+        return written
+    }
+}
+
+extension SpreadsheetFormat: ExpressibleByArgument {}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The idbatch command line: spreadsheets in, identity and background checks out.
+@main
+struct IDBatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "idbatch",
+        abstract: "Turn spreadsheets into identity and background checks (Truora, Trulioo).",
+        discussion: """
+            Reads CSV and xlsx files as Excel in Spanish and Portuguese locales writes them, and writes \
+            reports people can act on. Exit codes: 0 ok, 2 some rows failed, 64 usage, 65 input unreadable \
+            or unsafe, 66 input missing, 73 output cannot be created.
+            """,
+        version: "0.1.0",
+        subcommands: [Convert.self, Inspect.self]
+    )
+}
