@@ -55,6 +55,8 @@ final class ZipArchive {
 
     /// Part names compare case-insensitively and without a leading slash (OPC, ECMA-376 Part 2).
     static func partKey(_ name: String) -> String {
+        // Some writers store Windows separators (`xl\\workbook.xml`).
+        let name = name.contains("\\") ? name.replacingBackslashes() : name
         var n = Substring(name)
         while n.hasPrefix("/") { n = n.dropFirst() }
         return n.lowercased()
@@ -121,6 +123,12 @@ final class ZipArchive {
             let text = String(cString: zip_error_strerror(&error))
             return SpreadsheetError(.corruptZip, "the zip archive cannot be read (\(text))")
         }
+    }
+}
+
+extension String {
+    fileprivate func replacingBackslashes() -> String {
+        String(map { $0 == "\\" ? "/" : $0 })
     }
 }
 

@@ -44,10 +44,14 @@ private final class SharedStringsHandler: SAXHandler {
     private var inText = false
     private var phoneticDepth = 0
     private var current: [UInt8] = []
+    private var textStart = 0
+    private var preserveSpace = false
 
     override func startElement(_ name: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
         if SAXName.equals(name, "t") {
             inText = inItem && phoneticDepth == 0
+            textStart = current.count
+            preserveSpace = WhitespaceRule.preserves(attributes)
         } else if SAXName.equals(name, "si") {
             inItem = true
             current.removeAll(keepingCapacity: true)
@@ -60,6 +64,7 @@ private final class SharedStringsHandler: SAXHandler {
 
     override func endElement(_ name: UnsafePointer<UInt8>) {
         if SAXName.equals(name, "t") {
+            if inText && !preserveSpace { WhitespaceRule.trim(&current, from: textStart) }
             inText = false
         } else if SAXName.equals(name, "si") {
             inItem = false

@@ -26,7 +26,7 @@ final class XLSXSheetReader {
     func next() throws -> Row? {
         while head == handler.readyCount {
             if finished { return nil }
-            handler.readyCount = 0
+            handler.recycleDeliveredRows()
             head = 0
             let n = try entry.read(into: buffer)
             try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), last: n == 0)
@@ -57,9 +57,18 @@ private final class SheetHandler: SAXHandler {
     private var inInlineString = false
     private var phoneticDepth = 0
     private var value: [UInt8] = []
+    private var textStart = 0
+    private var preserveSpace = false
 
     private enum CellKind {
         case number, shared, inline, formulaString, boolean, error, isoDate
+    }
+
+    /// Called once every completed row was handed out: slots are reused, and a row still being
+    /// built (it spans chunks) moves to the first slot.
+    func recycleDeliveredRows() {
+        if inRow && readyCount > 0 { rows.swapAt(0, readyCount) }
+        readyCount = 0
     }
 
     init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
@@ -74,9 +83,14 @@ private final class SheetHandler: SAXHandler {
         case UInt8(ascii: "c") where name[1] == 0:
             startCell(attributes)
         case UInt8(ascii: "v") where name[1] == 0:
-            if inRow { collecting = true }
+            // An inline-string cell's text is in <is>; a stray <v> beside it is ignored.
+            if inRow && cellType != .inline { collecting = true }
         case UInt8(ascii: "t") where name[1] == 0:
-            if inInlineString && phoneticDepth == 0 { collecting = true }
+            if inInlineString && phoneticDepth == 0 {
+                collecting = true
+                textStart = value.count
+                preserveSpace = WhitespaceRule.preserves(attributes)
+            }
         case UInt8(ascii: "i") where SAXName.equals(name, "is"):
             inInlineString = true
         case UInt8(ascii: "r"):
@@ -94,7 +108,10 @@ private final class SheetHandler: SAXHandler {
         switch name[0] {
         case UInt8(ascii: "c") where name[1] == 0:
             endCell()
-        case UInt8(ascii: "v") where name[1] == 0, UInt8(ascii: "t") where name[1] == 0:
+        case UInt8(ascii: "v") where name[1] == 0:
+            collecting = false
+        case UInt8(ascii: "t") where name[1] == 0:
+            if collecting && !preserveSpace { WhitespaceRule.trim(&value, from: textStart) }
             collecting = false
         case UInt8(ascii: "i") where SAXName.equals(name, "is"):
             inInlineString = false
@@ -128,6 +145,8 @@ private final class SheetHandler: SAXHandler {
     private func endRow() {
         guard inRow else { return }
         inRow = false
+        // Styled but empty cells (often out to column XFD) are not data.
+        rows[readyCount].trimTrailingEmpty()
         readyCount += 1
     }
 

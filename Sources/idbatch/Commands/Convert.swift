@@ -65,13 +65,15 @@ struct Convert: ParsableCommand {
                 var width = 0
                 let blank = Row(number: 0)
                 while let row = try reader.next() {
+                    // Blank rows are written only when data follows them, so trailing ones vanish.
+                    if row.isBlank { continue }
                     while written + 1 < row.number {
                         try writer.write(blank, width: width)
                         written += 1
                     }
                     width = max(width, row.count)
                     try writer.write(row, width: width)
-                    written += 1
+                    written = row.number
                     progress.update("converting: row \(written)")
                 }
                 try writer.close()
@@ -84,12 +86,13 @@ struct Convert: ParsableCommand {
             do {
                 let blank = Row(number: 0)
                 while let row = try reader.next() {
+                    if row.isBlank { continue }
                     while written + 1 < row.number {
                         try writer.write(blank)
                         written += 1
                     }
                     try writer.write(row)
-                    written += 1
+                    written = row.number
                     progress.update("converting: row \(written)")
                 }
                 try writer.close()

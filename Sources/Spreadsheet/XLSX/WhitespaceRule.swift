@@ -1,0 +1,21 @@
+/// Text elements (`<t>`) keep leading and trailing whitespace only with `xml:space="preserve"`,
+/// which Excel writes whenever it matters; without it the whitespace is layout and is dropped,
+/// as Excel and calamine do.
+enum WhitespaceRule {
+    static func preserves(_ attributes: SAXAttributes) -> Bool {
+        guard let value = attributes.prefixedValue("space") else { return false }
+        return value.elementsEqual("preserve".utf8)
+    }
+
+    /// Trims XML whitespace from `buffer[start...]` in place.
+    @inline(__always)
+    static func trim(_ buffer: inout [UInt8], from start: Int) {
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
+        var end = buffer.count
+        while end > start, isSpace(buffer[end - 1]) { end -= 1 }
+        var first = start
+        while first < end, isSpace(buffer[first]) { first += 1 }
+        if end < buffer.count { buffer.removeSubrange(end...) }
+        if first > start { buffer.removeSubrange(start..<first) }
+    }
+}
