@@ -45,7 +45,8 @@ let package = Package(
         ),
         .testTarget(
             name: "idbatchTests",
-            dependencies: ["Spreadsheet"]
+            // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
+            dependencies: ["idbatch", "Spreadsheet"]
         ),
     ],
     swiftLanguageModes: [.v6]

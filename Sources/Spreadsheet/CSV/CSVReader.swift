@@ -27,7 +27,9 @@ final class CSVReader {
 
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
-    static let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+    /// In the order that wins a tie: LATAM exports use `;` with decimal commas, so commas inside
+    /// values (`2,5`, `Pérez, Ana`) are likelier than semicolons.
+    static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
     init(path: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
         self.file = try InputFile(path: path)
@@ -68,7 +70,8 @@ final class CSVReader {
 
     deinit { raw.deallocate() }
 
-    /// Picks the candidate that splits the first lines into the same nonzero number of fields most often.
+    /// Picks the candidate that splits the first lines into the same nonzero number of fields most
+    /// often; with no candidate at all the file has one column and `,` is used.
     static func sniffDelimiter(_ sample: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var counts: [[Int]] = Array(repeating: [], count: candidates.count)
         var current = [Int](repeating: 0, count: candidates.count)
@@ -92,7 +95,7 @@ final class CSVReader {
         if lines == 0 || (i >= sample.count && current.contains { $0 > 0 }) {
             for k in candidates.indices { counts[k].append(current[k]) }
         }
-        var best = candidates[0]
+        var best = UInt8(ascii: ",")
         var bestScore = 0
         for (k, series) in counts.enumerated() {
             var frequency: [Int: Int] = [:]

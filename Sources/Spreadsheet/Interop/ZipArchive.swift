@@ -113,7 +113,9 @@ final class ZipArchive {
         case ZIP_ER_OPEN, ZIP_ER_READ:
             return SpreadsheetError(.readFailed, "the file cannot be opened for reading")
         case ZIP_ER_NOZIP:
-            return SpreadsheetError(.notZip, "the file is not an xlsx workbook (not a zip archive)")
+            // The file starts like a zip (the format was sniffed) but has no central directory.
+            return SpreadsheetError(.corruptZip, "the zip archive is truncated or damaged (its directory is missing); "
+                                    + "copy or save the workbook again")
         case ZIP_ER_INCONS, ZIP_ER_CRC, ZIP_ER_EOF:
             return SpreadsheetError(.corruptZip, "the zip archive is damaged or truncated; save the workbook again")
         default:

@@ -51,6 +51,11 @@ public struct Row: Sendable {
     /// True when no cell has any text.
     public var isBlank: Bool { spans.allSatisfy { $0.length == 0 } }
 
+    /// Columns (0-based) whose numbers had more than 15 digits, so Excel already lost some.
+    public var columnsWithLostDigits: [Int] {
+        spans.indices.filter { spans[$0].precisionLost }
+    }
+
     /// The type of the cell at a 0-based column.
     public func type(at column: Int) -> CellType {
         column < spans.count ? spans[column].type : .empty

@@ -33,13 +33,16 @@ enum NumberText {
 
     /// Display text of a double; returns whether it is an integer past 15 digits.
     static func appendDouble(_ x: Double, to out: inout [UInt8]) -> Bool {
+        if x == x.rounded(), abs(x) < 1e15 {
+            appendInteger(Int64(x), to: &out)
+            return false
+        }
         if x == x.rounded(), abs(x) < 1e21 {
-            if abs(x) < 9.0e18 {
-                appendInteger(Int64(x), to: &out)
-            } else {
-                appendFormatted(x, format: "%.0f", to: &out)
-            }
-            return abs(x) >= 1e15
+            // Past 15 digits a double holds no more than Excel kept: show 15 and zeros, as Excel's "0" format does.
+            var text: [UInt8] = []
+            appendFormatted(x, format: "%.15g", to: &text)
+            out.append(contentsOf: expandExponent(text))
+            return true
         }
         var text: [UInt8] = []
         appendFormatted(x, format: "%.15g", to: &text)

@@ -36,8 +36,13 @@ struct Convert: ParsableCommand {
         let started = clock.now
         do {
             let reader = try SpreadsheetReader(path: input, options: inputOptions.readOptions)
-            let rows = try Convert.copy(reader, to: destination, format: to, byteOrderMark: !noBOM)
-            for warning in reader.warnings { Console.warning("\(input): \(warning)") }
+            var lostDigits = LostDigits()
+            let rows = try Convert.copy(reader, to: destination, format: to, byteOrderMark: !noBOM) {
+                lostDigits.record($0)
+            }
+            for warning in reader.warnings + lostDigits.warnings(header: nil) {
+                Console.warning("\(input): \(warning)")
+            }
             let seconds = Console.format(clock.now - started)
             let sheet = reader.sheetName.map { " (sheet '\($0)')" } ?? ""
             Console.note("converted \(rows) rows from \(input)\(sheet) to \(destination) in \(seconds)")
@@ -55,7 +60,7 @@ struct Convert: ParsableCommand {
 
     /// Streams every row of `reader` into a new file; returns the number of rows written.
     static func copy(_ reader: SpreadsheetReader, to destination: String, format: SpreadsheetFormat,
-                     byteOrderMark: Bool) throws -> Int {
+                     byteOrderMark: Bool, observe: (Row) -> Void = { _ in }) throws -> Int {
         var progress = Progress()
         var written = 0
         switch format {
@@ -72,6 +77,7 @@ struct Convert: ParsableCommand {
                         written += 1
                     }
                     width = max(width, row.count)
+                    observe(row)
                     try writer.write(row, width: width)
                     written = row.number
                     progress.update("converting: row \(written)")
@@ -91,6 +97,7 @@ struct Convert: ParsableCommand {
                         try writer.write(blank)
                         written += 1
                     }
+                    observe(row)
                     try writer.write(row)
                     written = row.number
                     progress.update("converting: row \(written)")

@@ -74,6 +74,7 @@ struct Inspect: ParsableCommand {
         var rows = 0
         var first: [[String]] = []
         var progress = Progress()
+        var lostDigits = LostDigits()
         while let row = try reader.next() {
             if row.isBlank { continue }
             if header == nil {
@@ -81,6 +82,7 @@ struct Inspect: ParsableCommand {
                 continue
             }
             rows += 1
+            lostDigits.record(row)
             if first.count < sampleRows { first.append(row.cells.map(\.text)) }
             progress.update("inspecting: row \(row.number)")
         }
@@ -98,7 +100,7 @@ struct Inspect: ParsableCommand {
             header: header?.cells.map(\.text) ?? [],
             rows: rows,
             firstRows: first,
-            warnings: reader.warnings
+            warnings: reader.warnings + lostDigits.warnings(header: header)
         )
     }
 

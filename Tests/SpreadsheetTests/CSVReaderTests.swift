@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import Spreadsheet
+
+@Suite("Reading CSV")
+struct CSVReaderTests {
+    @Test("reads Excel's Windows-1252 ';' export and says so")
+    func windows1252() throws {
+        let reader = try SpreadsheetReader(path: Fixture.path("excel-es-1252.csv"))
+        #expect(reader.encoding == .windows1252)
+        #expect(reader.delimiter == UInt8(ascii: ";"))
+        var rows: [[String]] = []
+        while let row = try reader.next() { rows.append(row.cells.map(\.text)) }
+        #expect(rows == [["Cédula", "Nombre", "Teléfono"], ["0012345", "Ñusta Peña", "+51 987654321"],
+                         ["98765432", "José Müller", "+51 912345678"]])
+        #expect(reader.warnings.contains { $0.contains("Windows-1252") })
+    }
+
+    @Test("reads UTF-16 with a BOM, tab-delimited, astral characters included")
+    func utf16() throws {
+        let reader = try SpreadsheetReader(path: Fixture.path("excel-utf16.csv"))
+        #expect(reader.encoding == .utf16LE)
+        #expect(reader.delimiter == 9)
+        #expect(try Fixture.texts("excel-utf16.csv") == [["CPF", "Nome"], ["39053344705", "João 😀"]])
+    }
+
+    @Test("handles quotes, doubled quotes, newlines in quotes, CR endings, a BOM and ragged rows")
+    func rfc4180() throws {
+        let reader = try SpreadsheetReader(path: Fixture.path("rfc4180.csv"))
+        #expect(reader.encoding == .utf8BOM)
+        var rows: [Row] = []
+        while let row = try reader.next() { rows.append(row) }
+        #expect(rows.map { $0.cells.map(\.text) } == [
+            ["id", "name", "note"], ["1", "Ana \"la\" Pérez", "line one\nline two"], ["2", "Bo", ""], ["3", "Cy"],
+        ])
+        #expect(rows.map(\.number) == [1, 2, 3, 4])
+        #expect(reader.warnings.contains { $0.contains("rows 4") })
+    }
+
+    @Test("reports an unterminated quote with its row")
+    func unterminated() throws {
+        let error = #expect(throws: SpreadsheetError.self) { _ = try Fixture.texts("unterminated.csv") }
+        #expect(error?.code == .unterminatedQuote)
+        #expect(error?.row == 2)
+    }
+
+    @Test("refuses an empty file")
+    func empty() throws {
+        let error = #expect(throws: SpreadsheetError.self) { _ = try Fixture.texts("bad-empty.csv") }
+        #expect(error?.code == .emptyFile)
+    }
+
+    @Test("sniffs the delimiter, or takes the one given", arguments: [
+        ("a,b;c\n1,2;3\n4,5;6\n", nil, [["a,b", "c"], ["1,2", "3"], ["4,5", "6"]]),
+        ("a,b,c;d\n1,2,3;4\n", nil, [["a", "b", "c;d"], ["1", "2", "3;4"]]),
+        ("a;b,c\n1;2,3\n", nil, [["a", "b,c"], ["1", "2,3"]]),
+        ("a|b\n1|2\n", nil, [["a", "b"], ["1", "2"]]),
+        ("a;b,c\n1;2,3\n", UInt8(ascii: ","), [["a;b", "c"], ["1;2", "3"]]),
+        ("solo\nuno\n", nil, [["solo"], ["uno"]]),
+        ("\"x;y\",z\n\"1;2\",3\n", nil, [["x;y", "z"], ["1;2", "3"]]),
+    ] as [(String, UInt8?, [[String]])])
+    func delimiters(text: String, delimiter: UInt8?, expected: [[String]]) throws {
+        let path = try Fixture.scratchDirectory() + "/d.csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try Fixture.texts(atPath: path, options: ReadOptions(delimiter: delimiter)) == expected)
+    }
+
+    @Test("keeps reading across buffer boundaries, with fields longer than a buffer")
+    func largeFile() throws {
+        let path = try Fixture.scratchDirectory() + "/big.csv"
+        var text = "id;nombre;nota\r\n"
+        let long = String(repeating: "ñ", count: 300_000)
+        for i in 1...5_000 { text += "\(i);\"Pérez; \"\"\(i)\"\"\";\(i == 2_500 ? long : "x")\r\n" }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let rows = try Fixture.texts(atPath: path)
+        #expect(rows.count == 5_001)
+        #expect(rows[2_500] == ["2500", "Pérez; \"2500\"", long])
+        #expect(rows[5_000] == ["5000", "Pérez; \"5000\"", "x"])
+    }
+}
