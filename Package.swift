@@ -38,6 +38,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "idbatch-bench",
+            dependencies: ["Spreadsheet"],
+            path: "Benchmarks/Sources/idbatch-bench"
+        ),
         .testTarget(
             name: "SpreadsheetTests",
             dependencies: ["Spreadsheet"],

@@ -111,7 +111,7 @@ final class CSVReader {
     }
 
     /// Refills `data` from the file; false at the end.
-    private func refill() throws -> Bool {
+    private func refill(_ data: inout [UInt8], _ position: inout Int) throws -> Bool {
         if atEnd { return false }
         data.removeAll(keepingCapacity: true)
         position = 0
@@ -127,26 +127,48 @@ final class CSVReader {
     }
 
     func next() throws -> Row? {
+        // The buffers are moved into locals for the record (no copy) and back after it, so the
+        // per-byte loop touches no class property.
+        var row = Row(number: 0)
+        var data: [UInt8] = []
+        swap(&row, &self.row)
+        swap(&data, &self.data)
+        var position = self.position
+        defer {
+            swap(&row, &self.row)
+            swap(&data, &self.data)
+            self.position = position
+        }
         recordNumber += 1
         row.reset(number: recordNumber)
+        guard try scanRecord(&row, &data, &position) else {
+            recordNumber -= 1
+            return nil
+        }
+        finishRow(&row)
+        return row
+    }
+
+    /// Reads one record into `row`; false when the file has no more records.
+    private func scanRecord(_ row: inout Row, _ data: inout [UInt8], _ position: inout Int) throws -> Bool {
         var state = State.fieldStart
         var fieldStart = 0
         let quote = UInt8(ascii: "\"")
         let delimiter = self.delimiter
+        let maxFieldBytes = limits.maxFieldBytes
         while true {
             if position >= data.count {
-                if try refill() { continue }
+                if try refill(&data, &position) { continue }
                 switch state {
                 case .quoted:
                     throw SpreadsheetError(.unterminatedQuote,
                                            "a quoted field opened in this record never closes; add the missing \"",
                                            row: recordNumber, column: row.count)
                 case .fieldStart where row.count == 0:
-                    recordNumber -= 1
-                    return nil
+                    return false
                 default:
-                    endField(from: fieldStart)
-                    return finishRow()
+                    CSVReader.endField(&row, from: fieldStart)
+                    return true
                 }
             }
             switch state {
@@ -168,8 +190,9 @@ final class CSVReader {
                 }
             case .unquoted:
                 var stop: UInt8 = 0
+                let start = position
                 let consumed = data.withUnsafeBufferPointer { buffer -> Int in
-                    var i = position
+                    var i = start
                     let end = buffer.count
                     while i < end {
                         let c = buffer[i]
@@ -179,27 +202,28 @@ final class CSVReader {
                         }
                         i += 1
                     }
-                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<i]))
+                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i]))
                     return i
                 }
                 position = consumed
                 if consumed < data.count {
                     position += 1
-                    endField(from: fieldStart)
+                    CSVReader.endField(&row, from: fieldStart)
                     if stop == delimiter {
                         state = .fieldStart
                     } else {
                         skipLineFeed = stop == 13
-                        return finishRow()
+                        return true
                     }
                 }
             case .quoted:
                 var found = false
+                let start = position
                 let consumed = data.withUnsafeBufferPointer { buffer -> Int in
-                    var i = position
+                    var i = start
                     while i < buffer.count, buffer[i] != quote { i += 1 }
                     found = i < buffer.count
-                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<i]))
+                    row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i]))
                     return i
                 }
                 position = consumed
@@ -207,9 +231,9 @@ final class CSVReader {
                     position += 1
                     state = .quoteInQuoted
                 }
-                if row.bytes.count - fieldStart > limits.maxFieldBytes {
+                if row.bytes.count - fieldStart > maxFieldBytes {
                     throw SpreadsheetError(.unterminatedQuote,
-                                           "a quoted field runs past \(limits.maxFieldBytes >> 20) MiB; "
+                                           "a quoted field runs past \(maxFieldBytes >> 20) MiB; "
                                            + "a closing \" is probably missing", row: recordNumber, column: row.count)
                 }
             case .quoteInQuoted:
@@ -226,15 +250,15 @@ final class CSVReader {
     }
 
     @inline(__always)
-    private func endField(from start: Int) {
+    private static func endField(_ row: inout Row, from start: Int) {
         let length = row.bytes.count - start
         row.spans.append(Row.CellSpan(start: UInt32(start), length: UInt32(length),
                                       type: length == 0 ? .empty : .text, precisionLost: false))
     }
 
-    private func finishRow() -> Row {
+    private func finishRow(_ row: inout Row) {
         let ascii = row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
-        if !ascii && transcoder == nil { repairEncoding() }
+        if !ascii && transcoder == nil { repairEncoding(&row) }
         if let headerWidth {
             if row.count != headerWidth && !row.isBlank {
                 raggedCount += 1
@@ -243,11 +267,10 @@ final class CSVReader {
         } else {
             headerWidth = row.count
         }
-        return row
     }
 
     /// Re-reads as Windows-1252 every field of the row that is not valid UTF-8.
-    private func repairEncoding() {
+    private func repairEncoding(_ row: inout Row) {
         let needs = row.spans.indices.filter { index in
             let span = row.spans[index]
             return encoding == .windows1252

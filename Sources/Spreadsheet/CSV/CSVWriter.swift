@@ -32,15 +32,21 @@ public final class CSVWriter {
 
     /// Writes one row; `width` pads it with empty fields.
     public func write(_ row: Row, width: Int = 0) throws {
-        let count = row.count
-        for column in 0..<max(count, width) {
-            if column > 0 { buffer.append(options.delimiter) }
-            if column < count {
-                let type = row.type(at: column)
-                row.withUTF8(at: column) { appendField($0, neutralise: type == .text || type == .error) }
-            }
+        // The buffer is moved out for the row (no copy, no per-cell exclusivity checks) and back.
+        var out: [UInt8] = []
+        swap(&out, &buffer)
+        let delimiter = options.delimiter
+        let neutralise = options.neutraliseFormulas
+        row.forEachCell { column, bytes, type in
+            if column > 0 { out.append(delimiter) }
+            CSVWriter.appendField(bytes, neutralise: neutralise && (type == .text || type == .error),
+                                  delimiter: delimiter, to: &out)
         }
-        buffer.append(contentsOf: options.lineEnding)
+        if width > row.count {
+            for _ in row.count..<width { out.append(delimiter) }
+        }
+        out.append(contentsOf: options.lineEnding)
+        swap(&out, &buffer)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -57,8 +63,14 @@ public final class CSVWriter {
 
     @inline(__always)
     private func appendField(_ field: UnsafeBufferPointer<UInt8>, neutralise: Bool) {
-        let delimiter = options.delimiter
-        let prefix = neutralise && options.neutraliseFormulas && !field.isEmpty && CSVWriter.isTrigger(field[0])
+        CSVWriter.appendField(field, neutralise: neutralise && options.neutraliseFormulas, delimiter: options.delimiter,
+                              to: &buffer)
+    }
+
+    @inline(__always)
+    static func appendField(_ field: UnsafeBufferPointer<UInt8>, neutralise: Bool, delimiter: UInt8,
+                            to buffer: inout [UInt8]) {
+        let prefix = neutralise && !field.isEmpty && isTrigger(field[0])
         var needsQuotes = false
         for b in field where b == delimiter || b == 34 || b == 10 || b == 13 {
             needsQuotes = true

@@ -71,6 +71,19 @@ public struct Row: Sendable {
         }
     }
 
+    /// Calls `body` with each cell's column, UTF-8 bytes and type, in order, without making strings.
+    @inlinable
+    public func forEachCell(_ body: (Int, UnsafeBufferPointer<UInt8>, CellType) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { bytes in
+            try spans.withUnsafeBufferPointer { spans in
+                for (column, span) in spans.enumerated() {
+                    try body(column, UnsafeBufferPointer(rebasing: bytes[Int(span.start)..<Int(span.start + span.length)]),
+                             span.type)
+                }
+            }
+        }
+    }
+
     /// Appends a cell.
     public mutating func append(_ cell: Cell) {
         var text = cell.text

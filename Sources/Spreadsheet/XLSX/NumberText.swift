@@ -24,6 +24,7 @@ enum NumberText {
             out.append(contentsOf: value)
             return digits > 15
         }
+        if appendPlainDecimal(value, to: &out) { return false }
         guard let x = parseDouble(value), x.isFinite else {
             out.append(contentsOf: value)
             return false
@@ -52,6 +53,41 @@ enum NumberText {
             out.append(contentsOf: text)
         }
         return false
+    }
+
+    /// Copies a plain decimal literal (`-12.50`) of at most 15 significant digits without trailing
+    /// zeros, the common case, with no parsing or formatting; false for anything else.
+    @inline(__always)
+    static func appendPlainDecimal(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        var i = value.first == UInt8(ascii: "-") ? 1 : 0
+        var point = -1
+        var significant = 0
+        var leading = true
+        while i < value.count {
+            let c = value[i]
+            if c == UInt8(ascii: ".") {
+                guard point < 0 else { return false }
+                point = i
+            } else if c >= 48 && c <= 57 {
+                if c != 48 { leading = false }
+                if !leading { significant += 1 }
+            } else {
+                return false
+            }
+            i += 1
+        }
+        guard point > (value.first == UInt8(ascii: "-") ? 1 : 0), point < value.count - 1, significant <= 15 else {
+            return false
+        }
+        var end = value.count
+        while end > point + 1 && value[end - 1] == 48 { end -= 1 }
+        if end == point + 1 { end = point }  // "42.0" → "42"
+        if value.first == UInt8(ascii: "-") && end == 2 && value[1] == 48 && point == 2 && end == point {
+            out.append(48)  // "-0.0" → "0"
+            return true
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[0..<end]))
+        return true
     }
 
     /// Digits in a plain (optionally negative) integer literal, or nil when it is anything else.

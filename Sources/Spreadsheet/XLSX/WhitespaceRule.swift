@@ -18,4 +18,17 @@ enum WhitespaceRule {
         if end < buffer.count { buffer.removeSubrange(end...) }
         if first > start { buffer.removeSubrange(start..<first) }
     }
+
+    /// Trims XML whitespace from the bytes after `start` in place.
+    @inline(__always)
+    static func trim(_ buffer: inout ByteBuffer, from start: Int) {
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
+        let base = buffer.base
+        var end = buffer.count
+        while end > start, isSpace(base[end - 1]) { end -= 1 }
+        var first = start
+        while first < end, isSpace(base[first]) { first += 1 }
+        buffer.truncate(to: end)
+        if first > start { buffer.remove(start..<first) }
+    }
 }
