@@ -3,9 +3,11 @@
 the shared-strings table, dates as styled serials) and the same rows as UTF-8 CSV.
 
 Columns (14): tipo_documento, numero_documento (a number), documento_texto (text, leading zeros),
-nombres, primer_apellido, segundo_apellido, fecha_nacimiento (date-formatted), celular, correo,
-direccion, ciudad, pais, monto (decimal), nota (free text). Emails, text IDs, addresses and notes
-are distinct per row, so a 1M-row sheet holds a few million distinct shared strings.
+nombres, primer_apellido, segundo_apellido, fecha_nacimiento (date-formatted), celular (text with
++57 on most rows, a bare number where Excel ate the +), correo, direccion, ciudad, pais, monto
+(decimal), nota (free text, mostly stock phrases). Text IDs and emails are distinct per row,
+phones and addresses nearly so: a 1M-row sheet holds about 3.5 million distinct shared strings,
+in the order the sheet first uses them, as Excel writes them.
 
 usage: generate.py ROWS OUT.xlsx OUT.csv
 """
@@ -22,6 +24,8 @@ CITIES = ["Bogotá", "Medellín", "Cali", "Santiago", "Valparaíso", "São Paulo
           "Ciudad de México", "Guadalajara", "San José", "Barranquilla", "Cusco", "Concepción"]
 COUNTRIES = ["CO", "CL", "BR", "PE", "MX", "CR"]
 TYPES = ["CC", "CE", "PPT", "PA", "DNI", "RUT", "CPF"]
+NOTES = ["Verificado", "Pendiente de documento", "Cliente preferencial", "Revisar dirección", "Sin observaciones",
+         "Llamar antes de visitar", "Documento vencido", "Autorizó el tratamiento de datos", "Nuevo ingreso", ""]
 HEADER = ["tipo_documento", "numero_documento", "documento_texto", "nombres", "primer_apellido", "segundo_apellido",
           "fecha_nacimiento", "celular", "correo", "direccion", "ciudad", "pais", "monto", "nota"]
 
@@ -46,13 +50,14 @@ def rows(n):
             SURNAMES[rnd.randrange(len(SURNAMES))],
             SURNAMES[rnd.randrange(len(SURNAMES))],
             20000 + rnd.randrange(0, 20000),  # a date serial (1954..2009)
-            f"+57 3{rnd.randrange(0, 99):02d} {rnd.randrange(0, 9_999_999):07d}",
+            (f"+57 3{rnd.randrange(0, 99):02d} {rnd.randrange(0, 9_999_999):07d}" if i % 5 else
+             3_000_000_000 + rnd.randrange(0, 999_999_999)),
             f"persona{i}@correo{i % 97}.example.com",
-            f"Calle {rnd.randrange(1, 200)} # {rnd.randrange(1, 99)}-{i % 100} apto {i}",
+            f"Calle {rnd.randrange(1, 200)} # {rnd.randrange(1, 99)}-{rnd.randrange(1, 99)}",
             CITIES[rnd.randrange(len(CITIES))],
             COUNTRIES[i % len(COUNTRIES)],
             round(rnd.random() * 100000, 2),
-            f"Cliente {i}: verificar antes del día {i % 28 + 1}",
+            (f"Cliente {i}: verificar antes del día {i % 28 + 1}" if i % 10 == 0 else NOTES[rnd.randrange(len(NOTES))]),
         ]
 
 

@@ -14,4 +14,18 @@ struct IDBatch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Convert.self, Inspect.self]
     )
+
+    static func main() async {
+        Interruption.install()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

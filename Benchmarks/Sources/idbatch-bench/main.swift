@@ -12,7 +12,7 @@ import Glibc
 
 /// The same 16-column rows as Benchmarks/c/write_floor.c and peers.py.
 func reportRow(_ r: Int, into row: inout Row) {
-    row = Row(number: r + 1)
+    row.reset(number: r + 1)
     for c in 0..<16 {
         if c % 4 == 3 {
             let value = Double(r) * 1.5 + Double(c)
@@ -45,7 +45,7 @@ do {
         var bytes = 0
         while let row = try reader.next() {
             rows += 1
-            for column in 0..<row.count { bytes += row.withUTF8(at: column) { $0.count } }
+            row.forEachCell { _, cell, _ in bytes += cell.count }
         }
         print("read \(rows) rows, \(bytes) bytes of cells")
     case "xlsx-write":

@@ -65,11 +65,13 @@ final class AtomicOutput {
         fchmod(fd, 0o600)
         self.fd = fd
         self.temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        TemporaryFiles.register(temporaryPath)
     }
 
     deinit {
         if fd >= 0 { close(fd) }
         if !committed { unlink(temporaryPath) }
+        TemporaryFiles.unregister(temporaryPath)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

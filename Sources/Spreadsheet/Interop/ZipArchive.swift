@@ -1,4 +1,16 @@
 internal import CLibzip
+import Synchronization
+
+/// Bytes inflated from one file, shared by every archive handle opened on it (one per thread), so
+/// the total cap holds however the parts are read.
+final class InflateBudget: Sendable {
+    private let used = Atomic<Int64>(0)
+
+    /// Adds `bytes`; returns the new total.
+    func add(_ bytes: Int64) -> Int64 {
+        used.add(bytes, ordering: .relaxed).newValue
+    }
+}
 
 /// A read-only zip archive with the caps of ``ReadLimits`` enforced on the bytes actually inflated.
 ///
@@ -10,12 +22,14 @@ final class ZipArchive {
     /// Entry names in the archive's order.
     let entryNames: [String]
     private var lowercasedIndex: [String: Int] = [:]
-    /// Bytes inflated from every part read so far.
-    fileprivate(set) var totalInflated: Int64 = 0
+    /// Bytes inflated from every part of the file read so far, across handles.
+    let budget: InflateBudget
 
-    init(path: String, limits: ReadLimits) throws {
+    /// Opens `path`; `budget` is shared with other handles on the same file.
+    init(path: String, limits: ReadLimits, budget: InflateBudget = InflateBudget()) throws {
         self.path = path
         self.limits = limits
+        self.budget = budget
         var errorCode: Int32 = 0
         guard let handle = zip_open(path, ZIP_RDONLY, &errorCode) else {
             throw ZipArchive.openError(code: errorCode, path: path)
@@ -73,6 +87,7 @@ final class ZipArchive {
             throw SpreadsheetError(.corruptZip, "the part's zip header cannot be read", part: name)
         }
         let compressed = (stat.valid & zip_uint64_t(ZIP_STAT_COMP_SIZE)) != 0 ? Int64(stat.comp_size) : 0
+        let declared = (stat.valid & zip_uint64_t(ZIP_STAT_SIZE)) != 0 ? Int64(stat.size) : nil
         guard let file = zip_fopen_index(handle, zip_uint64_t(index), 0) else {
             let message = String(cString: zip_strerror(handle))
             if zip_error_code_zip(zip_get_error(handle)) == ZIP_ER_NOPASSWD
@@ -81,7 +96,7 @@ final class ZipArchive {
             }
             throw SpreadsheetError(.corruptZip, "the part cannot be opened (\(message))", part: name)
         }
-        return ZipEntryReader(archive: self, file: file, name: name, compressedSize: compressed)
+        return ZipEntryReader(archive: self, file: file, name: name, compressedSize: compressed, declaredSize: declared)
     }
 
     /// Reads a whole (small) part into memory, within the limits.
@@ -97,9 +112,14 @@ final class ZipArchive {
         return result
     }
 
+    /// A second handle on the same file, for reading a part on another thread (a libzip handle
+    /// must not be shared between threads), counting against the same total.
+    func reopen() throws -> ZipArchive {
+        try ZipArchive(path: path, limits: limits, budget: budget)
+    }
+
     fileprivate func add(inflated: Int, part: String) throws {
-        totalInflated += Int64(inflated)
-        if totalInflated > limits.maxTotalBytes {
+        if budget.add(Int64(inflated)) > limits.maxTotalBytes {
             throw SpreadsheetError(.zipBomb,
                                    "the parts inflate to more than \(limits.maxTotalBytes >> 20) MiB in total "
                                    + "(raise --max-total-mib if the file is trusted)", part: part)
@@ -140,13 +160,17 @@ final class ZipEntryReader {
     private var file: OpaquePointer?
     let name: String
     private let compressedSize: Int64
+    /// The inflated size the zip directory states (not trusted for safety; a sizing hint).
+    let declaredSize: Int64?
     private(set) var inflated: Int64 = 0
 
-    fileprivate init(archive: ZipArchive, file: OpaquePointer, name: String, compressedSize: Int64) {
+    fileprivate init(archive: ZipArchive, file: OpaquePointer, name: String, compressedSize: Int64,
+                     declaredSize: Int64?) {
         self.archive = archive
         self.file = file
         self.name = name
         self.compressedSize = compressedSize
+        self.declaredSize = declaredSize
     }
 
     deinit { if let file { zip_fclose(file) } }

@@ -105,7 +105,7 @@ public struct Row: Sendable {
 
     /// Empties the row, keeping its storage for the next one.
     @inlinable
-    mutating func reset(number: Int) {
+    public mutating func reset(number: Int) {
         self.number = number
         bytes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)

@@ -1,65 +1,189 @@
-/// The workbook's shared-strings table as one byte arena with 32-bit offsets.
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The workbook's shared-strings table as one byte arena with 32-bit offsets, filled on a thread
+/// of its own while the sheet is parsed.
 ///
 /// At a million rows this table holds millions of strings; one arena costs their bytes plus four
-/// bytes each, where an array of `String` would cost an allocation and 16 bytes or more each. The
-/// arena is manually managed so the sheet parser can read it through plain pointers, with no
-/// reference counting per cell; the table frees it when released.
-final class SharedStrings {
-    private var bytes = ByteBuffer(capacity: 1 << 16)
-    private var offsets = ManualBuffer<UInt32>(capacity: 1 << 12)
+/// bytes each, where an array of `String` would cost an allocation and 16 bytes or more each.
+///
+/// Excel numbers shared strings in the order the sheet first uses them, so the sheet parser rarely
+/// needs a string that is not loaded yet: the two parts are parsed at the same time, one per core,
+/// and the sheet waits only when it overtakes the table. The arena's capacity is fixed up front
+/// from the part's declared size (text is never longer than the XML it comes from; untouched pages
+/// cost no memory), so it never moves and readers need no lock: they read strings below
+/// ``published``, which the loader advances with release ordering after writing each string.
+final class SharedStrings: @unchecked Sendable {
+    // @unchecked Sendable: `bytes`, `offsets` and `byteCount`/`count` are written only by the loader
+    // thread; other threads read only entries below `published` (acquire), and `failure` only after
+    // `finished` (acquire) says the loader stopped writing.
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let byteCapacity: Int
+    private let offsets: UnsafeMutablePointer<UInt32>
+    private let countCapacity: Int
+    private var byteCount = 0
+    private var count = 0
+    private let published = Atomic<Int>(0)
+    private let finished = Atomic<Bool>(false)
+    private let stopRequested = Atomic<Bool>(false)
+    private var failure: SpreadsheetError?
 
-    init() { offsets.append(0) }
+    /// A table for a part of (at most) `partBytes` bytes of XML.
+    init(partBytes: Int) {
+        byteCapacity = max(partBytes, 16)
+        // The smallest item, `<si/>`, takes 5 bytes.
+        countCapacity = max(partBytes / 5, 1) + 1
+        bytes = .allocate(capacity: byteCapacity)
+        offsets = .allocate(capacity: countCapacity + 1)
+        offsets[0] = 0
+    }
+
+    /// A table with no strings (the workbook has no sharedStrings part).
+    static func empty() -> SharedStrings {
+        let table = SharedStrings(partBytes: 0)
+        table.finished.store(true, ordering: .releasing)
+        return table
+    }
 
     deinit {
         bytes.deallocate()
         offsets.deallocate()
     }
 
-    var count: Int { offsets.count - 1 }
-
-    /// Raw views for the sheet parser; valid while this table is alive and not appended to.
-    var arena: (bytes: UnsafePointer<UInt8>, offsets: UnsafePointer<UInt32>, count: Int) {
-        (UnsafePointer(bytes.base), UnsafePointer(offsets.base), count)
+    /// Raw views for the sheet parser; valid while this table is alive.
+    var arena: (bytes: UnsafePointer<UInt8>, offsets: UnsafePointer<UInt32>) {
+        (UnsafePointer(bytes), UnsafePointer(offsets))
     }
 
-    func reserve(strings: Int) {
-        offsets.reserve(min(strings, 20_000_000) + 1)
+    /// How many strings readers may use now.
+    var available: Int { published.load(ordering: .acquiring) }
+
+    /// Waits until string `index` is loaded; returns the number available then. Throws the loader's
+    /// failure, or an error when the table ends before `index`.
+    func waitFor(_ index: Int) throws -> Int {
+        var pause: UInt32 = 20
+        while true {
+            let now = published.load(ordering: .acquiring)
+            if index < now { return now }
+            if finished.load(ordering: .acquiring) {
+                let now = published.load(ordering: .acquiring)
+                if index < now { return now }
+                if let failure { throw failure }
+                throw SpreadsheetError(.malformedXML, "a cell refers to shared string \(index + 1), but the workbook "
+                                       + "has only \(now)")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 2_000)
+        }
     }
 
-    func append(_ text: UnsafeBufferPointer<UInt8>) throws {
+    /// Waits for the loader to finish and throws its failure, if any.
+    func waitUntilLoaded() throws {
+        while !finished.load(ordering: .acquiring) { usleep(200) }
+        if let failure { throw failure }
+    }
+
+    /// Asks the loader to stop early (the reader was abandoned).
+    func stop() { stopRequested.store(true, ordering: .relaxed) }
+
+    /// The string at `index` as text, once loaded (tests and diagnostics).
+    func string(_ index: Int) -> String? {
+        guard index >= 0, index < available else { return nil }
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
+    }
+
+    // MARK: Loading (the loader thread only)
+
+    fileprivate func append(_ text: UnsafeBufferPointer<UInt8>) throws {
         if text.contains(UInt8(ascii: "_")) {
             var decoded: [UInt8] = []
             EscapedText.append(text, to: &decoded)
-            decoded.withUnsafeBufferPointer { bytes.append($0.baseAddress ?? UnsafePointer(bytes.base), count: $0.count) }
-        } else if let base = text.baseAddress {
-            bytes.append(base, count: text.count)
+            try decoded.withUnsafeBufferPointer { try store($0) }
+        } else {
+            try store(text)
         }
-        guard bytes.count <= Int(UInt32.max) else {
-            throw SpreadsheetError(.tooLarge, "the shared strings exceed 4 GiB", part: "sharedStrings")
-        }
-        offsets.append(UInt32(bytes.count))
     }
 
-    /// The string at `index` as text (tests and diagnostics).
-    func string(_ index: Int) -> String? {
-        guard index >= 0, index < count else { return nil }
-        let start = Int(offsets.base[index]), end = Int(offsets.base[index + 1])
-        return String(decoding: UnsafeBufferPointer(start: bytes.base + start, count: end - start), as: UTF8.self)
+    private func store(_ source: UnsafeBufferPointer<UInt8>) throws {
+        guard byteCount + source.count <= byteCapacity, count < countCapacity else {
+            throw SpreadsheetError(.corruptZip, "the shared strings are larger than the zip directory says; "
+                                   + "the file is damaged")
+        }
+        if let base = source.baseAddress { (bytes + byteCount).update(from: base, count: source.count) }
+        byteCount += source.count
+        count += 1
+        offsets[count] = UInt32(truncatingIfNeeded: byteCount)
+        published.store(count, ordering: .releasing)
     }
 
-    /// Reads a sharedStrings part. Rich-text runs are joined; phonetic (`rPh`) runs are left out.
-    static func read(_ part: String, from archive: ZipArchive) throws -> SharedStrings {
-        guard let entry = try archive.open(part) else { return SharedStrings() }
-        let handler = SharedStringsHandler()
-        let parser = try XMLPushParser(handler: handler, part: part)
-        let chunks = ChunkPrefetcher(entry: entry)
-        while true {
-            let chunk = try chunks.next()
-            try parser.feed(chunk, last: chunk.isEmpty)
-            if chunk.isEmpty { break }
+    private func finish(_ error: SpreadsheetError?) {
+        failure = error
+        finished.store(true, ordering: .releasing)
+    }
+
+    /// Starts loading `part` on its own thread, from its own handle on the file, and returns the
+    /// table at once. Rich-text runs are joined; phonetic (`rPh`) runs are left out.
+    static func load(_ part: String, from archive: ZipArchive) throws -> SharedStrings {
+        let own = try archive.reopen()
+        guard let entry = try own.open(part) else { return .empty() }
+        // 32-bit offsets: a table holds at most 4 GiB of text.
+        let size = Int(min(entry.declaredSize ?? archive.limits.maxPartBytes, archive.limits.maxPartBytes, 1 << 32 - 1))
+        let table = SharedStrings(partBytes: size)
+        let job = LoadJob(table: table, entry: entry, part: part)
+        let context = Unmanaged.passRetained(job).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { context in
+            let job = Unmanaged<LoadJob>.fromOpaque(context!).takeRetainedValue()
+            job.run()
+            return nil
+        }, context)
+        guard status == 0 else {
+            Unmanaged<LoadJob>.fromOpaque(context).release()
+            throw SpreadsheetError(.readFailed, "cannot start the shared-strings thread (error \(status))")
         }
-        if let failure = handler.failure { throw failure }
-        return handler.table
+        pthread_detach(thread)
+        return table
+    }
+
+    /// What the loader thread owns: the table, and the part's own zip handle.
+    private final class LoadJob: @unchecked Sendable {
+        // @unchecked Sendable: created on the caller's thread and from then on used only by the loader.
+        let table: SharedStrings
+        let entry: ZipEntryReader
+        let part: String
+
+        init(table: SharedStrings, entry: ZipEntryReader, part: String) {
+            self.table = table
+            self.entry = entry
+            self.part = part
+        }
+
+        func run() {
+            do {
+                let handler = SharedStringsHandler(table: table)
+                let parser = try XMLPushParser(handler: handler, part: part)
+                let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+                defer { chunk.deallocate() }
+                while !table.stopRequested.load(ordering: .relaxed) {
+                    let n = try entry.read(into: chunk)
+                    try parser.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), last: n == 0)
+                    if n == 0 { break }
+                }
+                table.finish(handler.failure)
+            } catch let error as SpreadsheetError {
+                var error = error
+                error.part = error.part ?? part
+                table.finish(error)
+            } catch {
+                table.finish(SpreadsheetError(.readFailed, "the shared strings cannot be read", part: part))
+            }
+        }
     }
 }
 
@@ -67,9 +191,9 @@ final class SharedStrings {
 /// millions of callbacks, no exclusivity checks or reference counting per event.
 private final class SharedStringsHandler: SAXHandler {
     private let state: UnsafeMutablePointer<State>
+    private let table: SharedStrings
 
     struct State {
-        let table = SharedStrings()
         var inItem = false
         var inText = false
         var phoneticDepth = 0
@@ -78,7 +202,8 @@ private final class SharedStringsHandler: SAXHandler {
         var preserveSpace = false
     }
 
-    override init() {
+    init(table: SharedStrings) {
+        self.table = table
         state = .allocate(capacity: 1)
         state.initialize(to: State())
     }
@@ -88,8 +213,6 @@ private final class SharedStringsHandler: SAXHandler {
         state.deinitialize(count: 1)
         state.deallocate()
     }
-
-    var table: SharedStrings { state.pointee.table }
 
     override func startElement(_ name: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
         if SAXName.equals(name, "t") {
@@ -101,8 +224,6 @@ private final class SharedStringsHandler: SAXHandler {
             state.pointee.current.removeAll()
         } else if SAXName.equals(name, "rPh") {
             state.pointee.phoneticDepth += 1
-        } else if SAXName.equals(name, "sst") {
-            if let text = attributes.string("uniqueCount"), let n = Int(text) { state.pointee.table.reserve(strings: n) }
         }
     }
 
@@ -115,7 +236,7 @@ private final class SharedStringsHandler: SAXHandler {
         } else if SAXName.equals(name, "si") {
             state.pointee.inItem = false
             do {
-                try state.pointee.table.append(state.pointee.current.buffer)
+                try table.append(state.pointee.current.buffer)
             } catch let error as SpreadsheetError {
                 fail(error)
             } catch {}

@@ -6,6 +6,7 @@ final class XLSXSheetReader {
     private let chunks: ChunkPrefetcher
     private let parser: XMLPushParser
     private let handler: SheetHandler
+    private let strings: SharedStrings
     private var finished = false
     private var head = 0
 
@@ -13,15 +14,22 @@ final class XLSXSheetReader {
         guard let part = sheet.part, let entry = try workbook.archive.open(part) else {
             throw SpreadsheetError(.missingPart, "the part of sheet '\(sheet.name)' is missing", part: sheet.part)
         }
-        handler = SheetHandler(strings: try workbook.sharedStrings(), styles: try workbook.styles(),
-                               date1904: workbook.date1904)
+        let styles = try workbook.styles()
+        strings = try workbook.sharedStrings()
+        handler = SheetHandler(strings: strings, styles: styles, date1904: workbook.date1904)
         parser = try XMLPushParser(handler: handler, part: part)
         chunks = ChunkPrefetcher(entry: entry)
     }
 
+    deinit { strings.stop() }
+
     func next() throws -> Row? {
         while head == handler.readyCount {
-            if finished { return nil }
+            if finished {
+                // A problem in the shared strings surfaces even if no cell needed the strings past it.
+                try strings.waitUntilLoaded()
+                return nil
+            }
             handler.recycleDeliveredRows()
             head = 0
             let chunk = try chunks.next()
@@ -82,7 +90,8 @@ private struct SheetState {
     let strings: SharedStrings
     let stringBytes: UnsafePointer<UInt8>
     let stringOffsets: UnsafePointer<UInt32>
-    let stringCount: Int
+    /// Strings known to be loaded; refreshed from the table when a cell needs a later one.
+    var stringsAvailable = 0
     /// Date kind per cell style, in memory this state owns.
     let styleKinds: UnsafeMutableBufferPointer<NumberText.DateKind>
     let date1904: Bool
@@ -109,7 +118,7 @@ private struct SheetState {
 
     init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
         self.strings = strings
-        (stringBytes, stringOffsets, stringCount) = strings.arena
+        (stringBytes, stringOffsets) = strings.arena
         styleKinds = .allocate(capacity: styles.kinds.count)
         _ = styleKinds.initialize(from: styles.kinds)
         self.date1904 = date1904
@@ -238,7 +247,15 @@ private struct SheetState {
         guard inRow else { return nil }
         collecting = false
         let slot = readyCount
-        let cell = CellContext(stringBytes: stringBytes, stringOffsets: stringOffsets, stringCount: stringCount,
+        if cellType == .shared, let index = SheetState.parseInt(value.buffer), index >= stringsAvailable {
+            do {
+                stringsAvailable = try strings.waitFor(index)
+            } catch {
+                return error as? SpreadsheetError
+                    ?? SpreadsheetError(.readFailed, "the shared strings cannot be read", row: rowNumber)
+            }
+        }
+        let cell = CellContext(stringBytes: stringBytes, stringOffsets: stringOffsets, stringCount: stringsAvailable,
                                dateKind: cellStyle < styleKinds.count ? styleKinds[cellStyle] : .none,
                                date1904: date1904, kind: cellType, rowNumber: rowNumber, column: column)
         let value = self.value.buffer

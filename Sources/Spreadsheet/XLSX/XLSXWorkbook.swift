@@ -116,7 +116,7 @@ final class XLSXWorkbook {
 
     func sharedStrings() throws -> SharedStrings {
         if let sharedStringsCache { return sharedStringsCache }
-        let table = try sharedStringsPart.map { try SharedStrings.read($0, from: archive) } ?? SharedStrings()
+        let table = try sharedStringsPart.map { try SharedStrings.load($0, from: archive) } ?? SharedStrings.empty()
         sharedStringsCache = table
         return table
     }

@@ -31,7 +31,8 @@ public final class XLSXWriter {
     private let dateTimeFormat: UnsafeMutablePointer<lxw_format>
     private var nextRow: UInt32 = 0
     private var widest = 0
-    private var cString: [CChar] = []
+    /// Scratch memory for the NUL-terminated copy libxlsxwriter needs of each string.
+    private var scratch = ByteBuffer(capacity: 4096)
 
     public init(path: String, options: Options = Options()) throws {
         self.path = path
@@ -63,6 +64,7 @@ public final class XLSXWriter {
     }
 
     deinit {
+        scratch.deallocate()
         if let workbook {
             // Never closed: free the library's memory, then drop the half-made file.
             workbook_close(workbook)
@@ -84,81 +86,91 @@ public final class XLSXWriter {
         }
         let isHeader = options.header && nextRow == 0
         widest = max(widest, row.count)
-        for column in 0..<min(row.count, 16_384) {
-            let type = row.type(at: column)
-            if type == .empty { continue }
+        var scratch = self.scratch
+        defer { self.scratch = scratch }
+        var failure: (column: Int, status: lxw_error)?
+        let rowIndex = nextRow
+        let textColumns = options.textColumns
+        let hasTextColumns = !textColumns.isEmpty
+        row.forEachCell { column, bytes, type in
+            guard failure == nil, type != .empty, column < 16_384 else { return }
             let status: lxw_error
             if isHeader {
-                status = writeString(row, column, format: boldFormat)
-            } else if options.textColumns.contains(column) {
-                status = writeString(row, column, format: textFormat)
+                status = writeString(bytes, rowIndex, column, format: boldFormat, scratch: &scratch)
+            } else if hasTextColumns && textColumns.contains(column) {
+                status = writeString(bytes, rowIndex, column, format: textFormat, scratch: &scratch)
             } else {
                 switch type {
                 case .number:
-                    status = writeNumber(row, column)
+                    status = writeNumber(bytes, rowIndex, column, scratch: &scratch)
                 case .boolean:
-                    let yes = row.withUTF8(at: column) { $0.first == UInt8(ascii: "T") || $0.first == UInt8(ascii: "t") }
-                    status = worksheet_write_boolean(worksheet, nextRow, lxw_col_t(column), yes ? 1 : 0, nil)
+                    let yes = bytes.first == UInt8(ascii: "T") || bytes.first == UInt8(ascii: "t")
+                    status = worksheet_write_boolean(worksheet, rowIndex, lxw_col_t(column), yes ? 1 : 0, nil)
                 case .date:
-                    status = writeDate(row, column)
+                    status = writeDate(bytes, rowIndex, column, scratch: &scratch)
                 default:
-                    status = writeString(row, column, format: nil)
+                    status = writeString(bytes, rowIndex, column, format: nil, scratch: &scratch)
                 }
             }
-            if status != LXW_NO_ERROR {
-                let reason = String(cString: lxw_strerror(status))
-                throw SpreadsheetError(.writeFailed, "a cell cannot be written (\(reason))", file: path,
-                                       row: Int(nextRow) + 1, column: column)
-            }
+            if status != LXW_NO_ERROR { failure = (column, status) }
+        }
+        if let failure {
+            let reason = String(cString: lxw_strerror(failure.status))
+            throw SpreadsheetError(.writeFailed, "a cell cannot be written (\(reason))", file: path,
+                                   row: Int(nextRow) + 1, column: failure.column)
         }
         nextRow += 1
     }
 
-    private func writeString(_ row: Row, _ column: Int, format: UnsafeMutablePointer<lxw_format>?) -> lxw_error {
-        row.withUTF8(at: column) { bytes in
-            cString.removeAll(keepingCapacity: true)
-            for b in bytes { cString.append(CChar(bitPattern: b == 0 ? 32 : b)) }
-            cString.append(0)
-        }
-        return cString.withUnsafeBufferPointer {
-            worksheet_write_string(worksheet, nextRow, lxw_col_t(column), $0.baseAddress, format)
+    private func writeString(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
+                             format: UnsafeMutablePointer<lxw_format>?, scratch: inout ByteBuffer) -> lxw_error {
+        scratch.removeAll()
+        if let base = bytes.baseAddress { scratch.append(base, count: bytes.count) }
+        // A NUL would end the C string early: it becomes a space.
+        for i in 0..<scratch.count where scratch.base[i] == 0 { scratch.base[i] = 32 }
+        scratch.append(0)
+        return scratch.base.withMemoryRebound(to: CChar.self, capacity: scratch.count) {
+            worksheet_write_string(worksheet, row, lxw_col_t(column), $0, format)
         }
     }
 
-    private func writeNumber(_ row: Row, _ column: Int) -> lxw_error {
-        let parsed: Double? = row.withUTF8(at: column) { bytes in
-            // Integers past 15 digits would lose digits as numbers: keep them as text.
-            if let digits = NumberText.plainIntegerDigits(bytes), digits > 15 { return nil }
-            return NumberText.parseDouble(bytes)
+    private func writeNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
+                             scratch: inout ByteBuffer) -> lxw_error {
+        // Integers past 15 digits would lose digits as numbers: they stay text.
+        if let digits = NumberText.plainIntegerDigits(bytes), digits > 15 {
+            return writeString(bytes, row, column, format: nil, scratch: &scratch)
         }
-        guard let value = parsed else { return writeString(row, column, format: nil) }
-        return worksheet_write_number(worksheet, nextRow, lxw_col_t(column), value, nil)
+        guard let value = NumberText.parseDouble(bytes) else {
+            return writeString(bytes, row, column, format: nil, scratch: &scratch)
+        }
+        return worksheet_write_number(worksheet, row, lxw_col_t(column), value, nil)
     }
 
-    private func writeDate(_ row: Row, _ column: Int) -> lxw_error {
-        let parts: [Int]? = row.withUTF8(at: column) { bytes in
-            // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS
-            guard bytes.count == 10 || bytes.count == 19 else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var n = 0
-                for i in range {
-                    guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
-                    n = n * 10 + Int(bytes[i] - 48)
-                }
-                return n
+    private func writeDate(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
+                           scratch: inout ByteBuffer) -> lxw_error {
+        // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS
+        func number(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+                n = n * 10 + Int(bytes[i] - 48)
             }
-            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-            if bytes.count == 19, let h = number(11..<13), let mi = number(14..<16), let s = number(17..<19) {
-                return [y, m, d, h, mi, s]
-            }
-            return bytes.count == 10 ? [y, m, d, 0, 0, 0] : nil
+            return n
         }
-        guard let parts, parts[0] >= 1900 else { return writeString(row, column, format: nil) }
-        var datetime = lxw_datetime(year: Int32(parts[0]), month: Int32(parts[1]), day: Int32(parts[2]),
-                                    hour: Int32(parts[3]), min: Int32(parts[4]), sec: Double(parts[5]))
-        let hasTime = row.withUTF8(at: column) { $0.count == 19 }
-        return worksheet_write_datetime(worksheet, nextRow, lxw_col_t(column), &datetime,
-                                        hasTime ? dateTimeFormat : dateFormat)
+        guard bytes.count == 10 || bytes.count == 19, let y = number(0..<4), y >= 1900, let m = number(5..<7),
+            let d = number(8..<10)
+        else { return writeString(bytes, row, column, format: nil, scratch: &scratch) }
+        var datetime = lxw_datetime(year: Int32(y), month: Int32(m), day: Int32(d), hour: 0, min: 0, sec: 0)
+        if bytes.count == 19 {
+            guard let h = number(11..<13), let mi = number(14..<16), let sec = number(17..<19) else {
+                return writeString(bytes, row, column, format: nil, scratch: &scratch)
+            }
+            datetime.hour = Int32(h)
+            datetime.min = Int32(mi)
+            datetime.sec = Double(sec)
+        }
+        return worksheet_write_datetime(worksheet, row, lxw_col_t(column), &datetime,
+                                        bytes.count == 19 ? dateTimeFormat : dateFormat)
     }
 
     /// Adds the autofilter, closes the workbook and moves the file into place.
