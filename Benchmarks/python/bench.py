@@ -13,23 +13,29 @@ import time
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 
 
-def measure(cmd):
-    """Median wall seconds and max peak RSS (MiB) over REPEATS runs.
+def run_once(cmd):
+    """Wall seconds and peak RSS (MiB) of one run.
 
     Peak RSS comes from GNU time (%M): a child forked from this Python process would report
     Python's own RSS as its floor.
     """
-    times, peaks = [], []
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.decode(errors="replace")
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return elapsed, int(err.strip().splitlines()[-1]) / 1024
+
+
+def measure_group(cmds):
+    """Runs the commands of one job in turn, REPEATS rounds, so that the machine's drift (these
+    are shared VMs) touches every tool alike; returns median seconds and max peak MiB for each."""
+    samples = [[] for _ in cmds]
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        elapsed = time.perf_counter() - start
-        err = proc.stderr.decode(errors="replace")
-        if proc.returncode != 0:
-            sys.exit(f"failed: {' '.join(cmd)}\n{err}")
-        times.append(elapsed)
-        peaks.append(int(err.strip().splitlines()[-1]) / 1024)
-    return statistics.median(times), max(peaks)
+        for k, cmd in enumerate(cmds):
+            samples[k].append(run_once(cmd))
+    return [(statistics.median(t for t, _ in runs), max(m for _, m in runs)) for runs in samples]
 
 
 def main():
@@ -38,7 +44,7 @@ def main():
     floor_read, floor_write = os.path.join(bins, "read_floor"), os.path.join(bins, "write_floor")
     peers = [sys.executable, os.path.join(os.path.dirname(__file__), "peers.py")]
     gen = [sys.executable, os.path.join(os.path.dirname(__file__), "generate.py")]
-    print(f"benchmark: median of {REPEATS} runs each, release build, {os.cpu_count()} cores")
+    print(f"benchmark: median of {REPEATS} interleaved runs each, release build, {os.cpu_count()} cores")
     summary = []
     for n in sizes:
         xlsx, csv_in = os.path.join(work, f"people-{n}.xlsx"), os.path.join(work, f"people-{n}.csv")
@@ -60,10 +66,11 @@ def main():
         ]
         results = {}
         print(f"{'job':<12} {'tool':<24} {'seconds':>8} {'rows/s':>12} {'peak MiB':>9}")
-        for job, tool, cmd in jobs:
-            seconds, peak = measure(cmd)
-            results[(job, tool)] = (seconds, peak)
-            print(f"{job:<12} {tool:<24} {seconds:8.2f} {n / seconds:12,.0f} {peak:9.1f}", flush=True)
+        for job in dict.fromkeys(job for job, _, _ in jobs):
+            group = [(tool, cmd) for j, tool, cmd in jobs if j == job]
+            for (tool, _), (seconds, peak) in zip(group, measure_group([cmd for _, cmd in group])):
+                results[(job, tool)] = (seconds, peak)
+                print(f"{job:<12} {tool:<24} {seconds:8.2f} {n / seconds:12,.0f} {peak:9.1f}", flush=True)
         t = lambda job, tool: results[(job, tool)][0]
         ratios = [
             ("xlsx to CSV: speed vs python-calamine (target >= 3x)", t("xlsx to CSV", "python-calamine") / t("xlsx to CSV", "idbatch convert")),

@@ -10,17 +10,35 @@ import Spreadsheet
 import Glibc
 #endif
 
-/// The same 16-column rows as Benchmarks/c/write_floor.c and peers.py.
-func reportRow(_ r: Int, into row: inout Row) {
+/// The same 16-column rows as Benchmarks/c/write_floor.c and peers.py, built from bytes the way
+/// the C program builds them with snprintf (no String per cell).
+func reportRow(_ r: Int, into row: inout Row, scratch: inout [UInt8]) {
     row.reset(number: r + 1)
     for c in 0..<16 {
+        scratch.removeAll(keepingCapacity: true)
         if c % 4 == 3 {
-            let value = Double(r) * 1.5 + Double(c)
-            row.append(Cell(text: value == value.rounded() ? String(Int(value)) : String(value), type: .number))
+            // r * 1.5 + c, printed as the shortest decimal: twice it is an integer.
+            let twice = r * 3 + 2 * c
+            appendDigits(twice / 2, to: &scratch)
+            if twice % 2 == 1 { scratch.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "5")]) }
+            scratch.withUnsafeBufferPointer { row.append(utf8: $0, type: .number) }
         } else {
-            row.append(Cell(text: "valor \(r)-\(c) José Peña", type: .text))
+            scratch.append(contentsOf: valuePrefix)
+            appendDigits(r, to: &scratch)
+            scratch.append(UInt8(ascii: "-"))
+            appendDigits(c, to: &scratch)
+            scratch.append(contentsOf: valueSuffix)
+            scratch.withUnsafeBufferPointer { row.append(utf8: $0, type: .text) }
         }
     }
+}
+
+let valuePrefix = Array("valor ".utf8)
+let valueSuffix = Array(" José Peña".utf8)
+
+func appendDigits(_ value: Int, to out: inout [UInt8]) {
+    if value >= 10 { appendDigits(value / 10, to: &out) }
+    out.append(UInt8(48 + value % 10))
 }
 
 func complain(_ message: String) {
@@ -53,8 +71,9 @@ do {
         let writer = try XLSXWriter(path: arguments[2], options: .init(sheetName: "Informe"))
         try writer.write(header())
         var row = Row(number: 0)
+        var scratch: [UInt8] = []
         for r in 1...count {
-            reportRow(r, into: &row)
+            reportRow(r, into: &row, scratch: &scratch)
             try writer.write(row)
         }
         try writer.close()
@@ -63,8 +82,9 @@ do {
         let writer = try CSVWriter(path: arguments[2])
         try writer.write(header())
         var row = Row(number: 0)
+        var scratch: [UInt8] = []
         for r in 1...count {
-            reportRow(r, into: &row)
+            reportRow(r, into: &row, scratch: &scratch)
             try writer.write(row)
         }
         try writer.close()

@@ -141,8 +141,11 @@ final class CSVReader {
         }
         recordNumber += 1
         row.reset(number: recordNumber)
-        if CSVReader.scanPlainRecord(&row, data, &position, delimiter: delimiter, skipLineFeed: &skipLineFeed) {
-            finishRow(&row)
+        var ascii = false
+        if CSVReader.scanPlainRecord(&row, data, &position, delimiter: delimiter, skipLineFeed: &skipLineFeed,
+                                     ascii: &ascii)
+        {
+            finishRow(&row, knownASCII: ascii)
             return row
         }
         guard try scanRecord(&row, &data, &position) else {
@@ -158,7 +161,7 @@ final class CSVReader {
     /// Returns false, having changed nothing, for anything else.
     @inline(__always)
     private static func scanPlainRecord(_ row: inout Row, _ data: [UInt8], _ position: inout Int, delimiter: UInt8,
-                                        skipLineFeed: inout Bool) -> Bool {
+                                        skipLineFeed: inout Bool, ascii: inout Bool) -> Bool {
         data.withUnsafeBufferPointer { buffer in
             var start = position
             if skipLineFeed, start < buffer.count, buffer[start] == 10 { start += 1 }
@@ -167,8 +170,10 @@ final class CSVReader {
             var fieldStart = start
             var i = start
             let end = buffer.count
+            var bits: UInt8 = 0
             while i < end {
                 let c = buffer[i]
+                bits |= c
                 if c == delimiter {
                     row.spans.append(Row.CellSpan(start: UInt32(base + fieldStart - start), length: UInt32(i - fieldStart),
                                                   type: i == fieldStart ? .empty : .text, precisionLost: false))
@@ -180,6 +185,7 @@ final class CSVReader {
                     row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i]))
                     skipLineFeed = c == 13
                     position = i + 1
+                    ascii = bits < 0x80
                     return true
                 } else if c == 34 {
                     break
@@ -299,8 +305,8 @@ final class CSVReader {
                                       type: length == 0 ? .empty : .text, precisionLost: false))
     }
 
-    private func finishRow(_ row: inout Row) {
-        let ascii = row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
+    private func finishRow(_ row: inout Row, knownASCII: Bool = false) {
+        let ascii = knownASCII || row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         if !ascii && transcoder == nil { repairEncoding(&row) }
         if let headerWidth {
             if row.count != headerWidth && !row.isBlank {

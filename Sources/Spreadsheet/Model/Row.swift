@@ -53,7 +53,12 @@ public struct Row: Sendable {
 
     /// Columns (0-based) whose numbers had more than 15 digits, so Excel already lost some.
     public var columnsWithLostDigits: [Int] {
-        spans.indices.filter { spans[$0].precisionLost }
+        hasLostDigits ? spans.indices.filter { spans[$0].precisionLost } : []
+    }
+
+    /// Whether any number in the row had more than 15 digits (cheap: no allocation).
+    public var hasLostDigits: Bool {
+        spans.withUnsafeBufferPointer { spans in spans.contains { $0.precisionLost } }
     }
 
     /// The type of the cell at a 0-based column.
@@ -82,6 +87,11 @@ public struct Row: Sendable {
                 }
             }
         }
+    }
+
+    /// Appends a cell from its UTF-8 bytes, without making a `String`.
+    public mutating func append(utf8: UnsafeBufferPointer<UInt8>, type: CellType) {
+        appendBytes(utf8, type: type)
     }
 
     /// Appends a cell.

@@ -107,7 +107,49 @@ enum NumberText {
         return value.count - first
     }
 
+    private static let powersOfTen: [Double] = (0...22).map { pow10($0) }
+
+    private static func pow10(_ n: Int) -> Double {
+        var x = 1.0
+        for _ in 0..<n { x *= 10 }
+        return x
+    }
+
     static func parseDouble(_ value: UnsafeBufferPointer<UInt8>) -> Double? {
+        // Fast path (Clinger): a plain decimal whose digits fit in 2^53 and whose scale is at most
+        // 10^22 converts exactly with one division, both operands being exact doubles.
+        var i = 0
+        var negative = false
+        if value.first == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var scale = -1
+        var plain = i < value.count
+        while i < value.count {
+            let c = value[i]
+            if c >= 48 && c <= 57 {
+                mantissa = mantissa &* 10 &+ UInt64(c - 48)
+                digits += 1
+                if scale >= 0 { scale += 1 }
+            } else if c == UInt8(ascii: ".") && scale < 0 {
+                scale = 0
+            } else {
+                plain = false
+                break
+            }
+            i += 1
+        }
+        if plain && digits > 0 && digits <= 15 && scale != 0 {
+            let x = Double(mantissa) / powersOfTen[max(scale, 0)]
+            return negative ? -x : x
+        }
+        return parseDoubleSlow(value)
+    }
+
+    private static func parseDoubleSlow(_ value: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !value.isEmpty, value.count < 400 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 1) { buffer in
             for i in 0..<value.count { buffer[i] = CChar(bitPattern: value[i]) }

@@ -6,6 +6,7 @@ struct LostDigits {
     private var counts: [Int: Int] = [:]
 
     mutating func record(_ row: Row) {
+        guard row.hasLostDigits else { return }
         for column in row.columnsWithLostDigits { counts[column, default: 0] += 1 }
     }
 
