@@ -1,3 +1,21 @@
+/// Byte tricks on 64-bit words for the scanners.
+enum SWAR {
+    static let lineFeed = repeated(10)
+    static let carriageReturn = repeated(13)
+    static let quote = repeated(34)
+
+    @inline(__always)
+    static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// High bit set in each byte of `word` equal to the byte repeated in `pattern`; exact for the
+    /// lowest such byte.
+    @inline(__always)
+    static func has(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+}
+
 /// Streams the records of a CSV file (RFC 4180, and what Excel in LATAM locales writes).
 ///
 /// Quoted fields, doubled quotes, newlines inside quotes, CRLF/LF/CR endings; a BOM picks UTF-8 or
@@ -170,10 +188,25 @@ final class CSVReader {
             var fieldStart = start
             var i = start
             let end = buffer.count
-            var bits: UInt8 = 0
+            var bits: UInt64 = 0
+            let raw = UnsafeRawPointer(buffer.baseAddress!)
+            let delimiterPattern = SWAR.repeated(delimiter)
             while i < end {
+                // Eight bytes at a time while none of them is special (SWAR: no SIMD types needed).
+                if i + 8 <= end {
+                    let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    bits |= word
+                    let special = SWAR.has(word, delimiterPattern) | SWAR.has(word, SWAR.lineFeed)
+                        | SWAR.has(word, SWAR.carriageReturn) | SWAR.has(word, SWAR.quote)
+                    if special == 0 {
+                        i += 8
+                        continue
+                    }
+                    // The lowest flagged byte is exact (false positives only sit above a true one).
+                    i += special.trailingZeroBitCount >> 3
+                }
                 let c = buffer[i]
-                bits |= c
+                bits |= UInt64(c)
                 if c == delimiter {
                     row.spans.append(Row.CellSpan(start: UInt32(base + fieldStart - start), length: UInt32(i - fieldStart),
                                                   type: i == fieldStart ? .empty : .text, precisionLost: false))
@@ -185,7 +218,7 @@ final class CSVReader {
                     row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<i]))
                     skipLineFeed = c == 13
                     position = i + 1
-                    ascii = bits < 0x80
+                    ascii = bits & 0x8080_8080_8080_8080 == 0
                     return true
                 } else if c == 34 {
                     break
@@ -307,7 +340,13 @@ final class CSVReader {
 
     private func finishRow(_ row: inout Row, knownASCII: Bool = false) {
         let ascii = knownASCII || row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
-        if !ascii && transcoder == nil { repairEncoding(&row) }
+        // Accents are the norm here: a record that is valid UTF-8 as a whole needs nothing more
+        // (delimiters are ASCII, so no field can end inside a character).
+        if !ascii && transcoder == nil
+            && (encoding == .windows1252 || !row.bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) })
+        {
+            repairEncoding(&row)
+        }
         if let headerWidth {
             if row.count != headerWidth && !row.isBlank {
                 raggedCount += 1
