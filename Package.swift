@@ -31,6 +31,10 @@ let package = Package(
             name: "Spreadsheet",
             dependencies: ["CLibzip", "CLibxml2", "CXlsxwriter"]
         ),
+        .target(
+            name: "CheckInputs",
+            dependencies: ["Spreadsheet"]
+        ),
         .executableTarget(
             name: "idbatch",
             dependencies: [
@@ -47,6 +51,10 @@ let package = Package(
             name: "SpreadsheetTests",
             dependencies: ["Spreadsheet"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CheckInputsTests",
+            dependencies: ["CheckInputs", "Spreadsheet"]
         ),
         .testTarget(
             name: "idbatchTests",
