@@ -50,6 +50,18 @@ func header() -> Row {
     Row(number: 1, cells: (0..<16).map { Cell(text: "columna_\($0)", type: .text) })
 }
 
+/// The header and `count` report rows, then close.
+func writeReport(to writer: RowWriter, rows count: Int) throws {
+    try writer.write(header())
+    var row = Row(number: 0)
+    var scratch: [UInt8] = []
+    for r in 1...count {
+        reportRow(r, into: &row, scratch: &scratch)
+        try writer.write(row)
+    }
+    try writer.close()
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     complain("usage: idbatch-bench csv-read IN | xlsx-write OUT ROWS | csv-write OUT ROWS")
@@ -67,27 +79,9 @@ do {
         }
         print("read \(rows) rows, \(bytes) bytes of cells")
     case "xlsx-write":
-        let count = Int(arguments[3])!
-        let writer = try XLSXWriter(path: arguments[2], options: .init(sheetName: "Informe"))
-        try writer.write(header())
-        var row = Row(number: 0)
-        var scratch: [UInt8] = []
-        for r in 1...count {
-            reportRow(r, into: &row, scratch: &scratch)
-            try writer.write(row)
-        }
-        try writer.close()
+        try writeReport(to: XLSXWriter(path: arguments[2], options: .init(sheetName: "Informe")), rows: Int(arguments[3])!)
     case "csv-write":
-        let count = Int(arguments[3])!
-        let writer = try CSVWriter(path: arguments[2])
-        try writer.write(header())
-        var row = Row(number: 0)
-        var scratch: [UInt8] = []
-        for r in 1...count {
-            reportRow(r, into: &row, scratch: &scratch)
-            try writer.write(row)
-        }
-        try writer.close()
+        try writeReport(to: CSVWriter(path: arguments[2]), rows: Int(arguments[3])!)
     default:
         complain("unknown job \(arguments[1])")
         exit(64)

@@ -8,16 +8,23 @@ public final class CSVWriter {
         /// Prefix text cells starting with `= + - @ \t \r` with `'` (OWASP ASVS V1.2.10).
         public var neutraliseFormulas: Bool = true
         public var lineEnding: [UInt8] = [13, 10]
+        /// Pad every row written with ``RowWriter/write(_:)`` to the widest row so far, so a sheet
+        /// with ragged rows still gives rectangular CSV from the header on.
+        public var padToWidest: Bool = false
 
-        public init(delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, neutraliseFormulas: Bool = true) {
+        public init(delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = true, neutraliseFormulas: Bool = true,
+                    padToWidest: Bool = false) {
             self.delimiter = delimiter
             self.byteOrderMark = byteOrderMark
             self.neutraliseFormulas = neutraliseFormulas
+            self.padToWidest = padToWidest
         }
     }
 
     public let path: String
-    private let options: Options
+    let options: Options
+    /// The widest row written so far (for ``Options/padToWidest``).
+    var widest = 0
     private let output: AtomicOutput
     private var buffer: [UInt8] = []
     private var closed = false

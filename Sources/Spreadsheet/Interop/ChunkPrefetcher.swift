@@ -72,18 +72,7 @@ final class ChunkPrefetcher: @unchecked Sendable {
     }
 
     private func start() throws {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var handle = pthread_t()
-        let status = pthread_create(&handle, nil, { context in
-            let prefetcher = Unmanaged<ChunkPrefetcher>.fromOpaque(context!).takeRetainedValue()
-            prefetcher.produce()
-            return nil
-        }, context)
-        guard status == 0 else {
-            Unmanaged<ChunkPrefetcher>.fromOpaque(context).release()
-            throw SpreadsheetError(.readFailed, "cannot start the inflating thread (error \(status))")
-        }
-        thread = handle
+        thread = try Threads.start { [self] in produce() }
     }
 
     private func produce() {

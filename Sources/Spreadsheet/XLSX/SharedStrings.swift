@@ -136,18 +136,7 @@ final class SharedStrings: @unchecked Sendable {
         let size = Int(min(entry.declaredSize ?? archive.limits.maxPartBytes, archive.limits.maxPartBytes, 1 << 32 - 1))
         let table = SharedStrings(partBytes: size)
         let job = LoadJob(table: table, entry: entry, part: part)
-        let context = Unmanaged.passRetained(job).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { context in
-            let job = Unmanaged<LoadJob>.fromOpaque(context!).takeRetainedValue()
-            job.run()
-            return nil
-        }, context)
-        guard status == 0 else {
-            Unmanaged<LoadJob>.fromOpaque(context).release()
-            throw SpreadsheetError(.readFailed, "cannot start the shared-strings thread (error \(status))")
-        }
-        pthread_detach(thread)
+        pthread_detach(try Threads.start { job.run() })
         return table
     }
 

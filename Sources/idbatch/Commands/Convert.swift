@@ -59,54 +59,37 @@ struct Convert: ParsableCommand {
     }
 
     /// Streams every row of `reader` into a new file; returns the number of rows written.
+    ///
+    /// Rows keep their sheet positions: a gap in the sheet's row numbers becomes empty rows, but
+    /// blank rows are written only when data follows them, so trailing ones vanish.
     static func copy(_ reader: SpreadsheetReader, to destination: String, format: SpreadsheetFormat,
                      byteOrderMark: Bool, observe: (Row) -> Void = { _ in }) throws -> Int {
-        var progress = Progress()
-        var written = 0
+        let writer: RowWriter
         switch format {
         case .csv:
-            let writer = try CSVWriter(path: destination, options: .init(byteOrderMark: byteOrderMark))
-            do {
-                var width = 0
-                let blank = Row(number: 0)
-                while let row = try reader.next() {
-                    // Blank rows are written only when data follows them, so trailing ones vanish.
-                    if row.isBlank { continue }
-                    while written + 1 < row.number {
-                        try writer.write(blank, width: width)
-                        written += 1
-                    }
-                    width = max(width, row.count)
-                    observe(row)
-                    try writer.write(row, width: width)
-                    written = row.number
-                    progress.update("converting: row \(written)")
-                }
-                try writer.close()
-            } catch {
-                writer.discard()
-                throw error
-            }
+            writer = try CSVWriter(path: destination, options: .init(byteOrderMark: byteOrderMark, padToWidest: true))
         case .xlsx:
-            let writer = try XLSXWriter(path: destination, options: .init(sheetName: reader.sheetName ?? "Sheet1"))
-            do {
-                let blank = Row(number: 0)
-                while let row = try reader.next() {
-                    if row.isBlank { continue }
-                    while written + 1 < row.number {
-                        try writer.write(blank)
-                        written += 1
-                    }
-                    observe(row)
-                    try writer.write(row)
-                    written = row.number
-                    progress.update("converting: row \(written)")
+            writer = try XLSXWriter(path: destination, options: .init(sheetName: reader.sheetName ?? "Sheet1"))
+        }
+        var progress = Progress()
+        var written = 0
+        do {
+            let blank = Row(number: 0)
+            while let row = try reader.next() {
+                if row.isBlank { continue }
+                while written + 1 < row.number {
+                    try writer.write(blank)
+                    written += 1
                 }
-                try writer.close()
-            } catch {
-                writer.discard()
-                throw error
+                observe(row)
+                try writer.write(row)
+                written = row.number
+                progress.update("converting: row \(written)")
             }
+            try writer.close()
+        } catch {
+            writer.discard()
+            throw error
         }
         progress.finish()
         return written
