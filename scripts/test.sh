@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 swift build --build-tests
-swift test
+swift test --disable-xctest
 
 fixtures=../shared/fixtures/real-xlsx
 if [ -d "$fixtures" ]; then
