@@ -78,11 +78,7 @@ public final class CSVWriter {
     static func appendField(_ field: UnsafeBufferPointer<UInt8>, neutralise: Bool, delimiter: UInt8,
                             to buffer: inout [UInt8]) {
         let prefix = neutralise && !field.isEmpty && isTrigger(field[0])
-        var needsQuotes = false
-        for b in field where b == delimiter || b == 34 || b == 10 || b == 13 {
-            needsQuotes = true
-            break
-        }
+        let needsQuotes = needsQuoting(field, delimiter: delimiter)
         if !needsQuotes {
             if prefix { buffer.append(UInt8(ascii: "'")) }
             buffer.append(contentsOf: field)
@@ -95,6 +91,30 @@ public final class CSVWriter {
             buffer.append(b)
         }
         buffer.append(34)
+    }
+
+    /// Whether a field holds the delimiter, a quote or a line break; eight bytes at a time.
+    @inline(__always)
+    static func needsQuoting(_ field: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> Bool {
+        guard let base = field.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let delimiterPattern = SWAR.repeated(delimiter)
+        var i = 0
+        while i + 8 <= field.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if SWAR.has(word, delimiterPattern) | SWAR.has(word, SWAR.quote) | SWAR.has(word, SWAR.lineFeed)
+                | SWAR.has(word, SWAR.carriageReturn) != 0
+            {
+                return true
+            }
+            i += 8
+        }
+        while i < field.count {
+            let b = field[i]
+            if b == delimiter || b == 34 || b == 10 || b == 13 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// `= + - @ \t \r` start a formula in Excel, LibreOffice or Google Sheets.
