@@ -12,11 +12,17 @@ public final class XLSXWriter {
         /// 0-based columns whose cells are always written as text (IDs, phones).
         public var textColumns: Set<Int> = []
         public var header: Bool = true
+        /// Write strings to a shared-strings table as Excel does, instead of inline. This keeps every
+        /// row in memory until the file is closed (libxlsxwriter's constant-memory mode is off), so
+        /// it is for small files and for making test workbooks that look like Excel's.
+        public var sharedStrings: Bool = false
 
-        public init(sheetName: String = "Sheet1", textColumns: Set<Int> = [], header: Bool = true) {
+        public init(sheetName: String = "Sheet1", textColumns: Set<Int> = [], header: Bool = true,
+                    sharedStrings: Bool = false) {
             self.sheetName = sheetName
             self.textColumns = textColumns
             self.header = header
+            self.sharedStrings = sharedStrings
         }
     }
 
@@ -40,7 +46,7 @@ public final class XLSXWriter {
         output = try AtomicOutput(destination: path)
         output.closeDescriptor()
         var settings = lxw_workbook_options()
-        settings.constant_memory = 1
+        settings.constant_memory = options.sharedStrings ? 0 : 1
         settings.use_zip64 = 1
         guard let workbook = workbook_new_opt(output.temporaryPath, &settings),
             let worksheet = workbook_add_worksheet(workbook, XLSXWriter.safeSheetName(options.sheetName))
