@@ -110,8 +110,8 @@ final class XMLPushParser {
             guard let ctx, let error else { return }
             let level = error.pointee.level
             guard level == XML_ERR_ERROR || level == XML_ERR_FATAL else { return }
-            var text = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
-            text = String(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(160))
+            let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+            let text = String(message.split(whereSeparator: \.isNewline).first ?? "malformed XML").prefix(160)
             let line = Int(error.pointee.line)
             Unmanaged<SAXHandler>.fromOpaque(ctx)._withUnsafeGuaranteedRef {
                 $0.fail(SpreadsheetError(.malformedXML, "malformed XML at line \(line): \(text)"))
@@ -157,14 +157,3 @@ final class XMLPushParser {
         }
     }
 }
-
-extension String {
-    fileprivate func trimmingCharacters(in _: WhitespaceSet) -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-fileprivate enum WhitespaceSet { case whitespacesAndNewlines }

@@ -25,7 +25,6 @@ public struct SpreadsheetError: Error, Sendable, CustomStringConvertible, Equata
         public static let sheetNotFound = Code(rawValue: "sheet_not_found")
         public static let unterminatedQuote = Code(rawValue: "unterminated_quote")
         public static let tooLarge = Code(rawValue: "too_large")
-        public static let unknownFormat = Code(rawValue: "unknown_format")
         public static let writeFailed = Code(rawValue: "write_failed")
         public static let readFailed = Code(rawValue: "read_failed")
     }
@@ -47,9 +46,6 @@ public struct SpreadsheetError: Error, Sendable, CustomStringConvertible, Equata
         self.row = row
         self.column = column
     }
-
-    /// True when the input itself is at fault (exit 65) rather than missing (66) or the output (73/74).
-    public var isInputError: Bool { code != .fileMissing && code != .writeFailed }
 
     public var description: String {
         var location: [String] = []

@@ -91,13 +91,6 @@ final class SharedStrings: @unchecked Sendable {
     /// Asks the loader to stop early (the reader was abandoned).
     func stop() { stopRequested.store(true, ordering: .relaxed) }
 
-    /// The string at `index` as text, once loaded (tests and diagnostics).
-    func string(_ index: Int) -> String? {
-        guard index >= 0, index < available else { return nil }
-        let start = Int(offsets[index]), end = Int(offsets[index + 1])
-        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
-    }
-
     // MARK: Loading (the loader thread only)
 
     fileprivate func append(_ text: UnsafeBufferPointer<UInt8>) throws {

@@ -61,7 +61,6 @@ private final class SheetHandler: SAXHandler {
         state.deallocate()
     }
 
-    var rows: [Row] { state.pointee.rows }
     var readyCount: Int { state.pointee.readyCount }
 
     func row(at index: Int) -> Row { state.pointee.rows[index] }
