@@ -79,7 +79,7 @@ final class CSVReader {
         }
         let body = UnsafeBufferPointer(rebasing: head[skip...])
         if transcoder != nil {
-            transcoder!.transcode(body, into: &data, last: first < raw.count && false)
+            transcoder!.transcode(body, into: &data, last: false)
         } else {
             data.append(contentsOf: body)
         }

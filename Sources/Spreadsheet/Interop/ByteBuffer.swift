@@ -11,11 +11,6 @@ struct ManualBuffer<Element: BitwiseCopyable> {
     private(set) var count = 0
     private var capacity: Int
 
-    /// Grows the capacity to at least `minimum` elements.
-    mutating func reserve(_ minimum: Int) {
-        if minimum > capacity { grow(to: minimum) }
-    }
-
     init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)
         base = .allocate(capacity: self.capacity)

@@ -56,7 +56,9 @@ final class AtomicOutput {
         self.destination = destination
         let directory = AtomicOutput.directory(of: destination)
         let base = destination.split(separator: "/").last.map(String.init) ?? destination
-        var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
+        // mkstemp replaces the six trailing X's with a unique suffix.
+        let suffix = String(repeating: "X", count: 6)
+        var template = Array("\(directory)/.\(base).tmp-\(suffix)".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw SpreadsheetError(.writeFailed, "cannot create a file in '\(directory)' (errno \(errno))",

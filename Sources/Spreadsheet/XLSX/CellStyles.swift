@@ -2,11 +2,6 @@
 struct CellStyles {
     var kinds: [NumberText.DateKind] = []
 
-    @inline(__always)
-    func kind(_ style: Int) -> NumberText.DateKind {
-        style >= 0 && style < kinds.count ? kinds[style] : .none
-    }
-
     static func read(_ part: String?, from archive: ZipArchive) throws -> CellStyles {
         guard let part, let elements = try PartElementCollector.collect(part, from: archive,
                                                                         wanted: ["numFmt", "xf"])

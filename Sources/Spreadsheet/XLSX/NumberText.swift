@@ -286,16 +286,6 @@ enum NumberText {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func days(fromCivil y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
     // MARK: Number formats
 
     /// Whether a number format shows dates or times: built-in ids 14-22 and 45-47, or a custom
