@@ -9,7 +9,8 @@ let package = Package(
         .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,12 +34,13 @@ let package = Package(
         ),
         .target(
             name: "CheckInputs",
-            dependencies: ["Spreadsheet"]
+            dependencies: ["Spreadsheet", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "idbatch",
             dependencies: [
                 "Spreadsheet",
+                "CheckInputs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "idbatchTests",
             // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["idbatch", "Spreadsheet"]
+            dependencies: ["idbatch", "Spreadsheet", "CheckInputs"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -239,6 +239,6 @@ private enum CharacterSet {
 }
 
 extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool { isASCII && isNumber }
     fileprivate var digit: Int { Int(asciiValue ?? 48) - 48 }
 }

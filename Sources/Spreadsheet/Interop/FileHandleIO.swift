@@ -135,3 +135,18 @@ final class AtomicOutput {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
+
+/// Small files (summaries, job skeletons) written like reports: 0600, temporary name, fsync, rename.
+public enum PrivateFile {
+    public static func write(_ text: String, to path: String) throws {
+        let output = try AtomicOutput(destination: path)
+        do {
+            var text = text
+            try text.withUTF8 { try output.write(UnsafeRawBufferPointer($0)) }
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+}

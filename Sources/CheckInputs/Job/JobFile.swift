@@ -1,0 +1,223 @@
+import Foundation
+import Yams
+
+/// A job file: what operators write once per kind of spreadsheet (provider, country, type,
+/// mapping, consent attestation, report options), in YAML, versioned. Reading it checks every key
+/// and reports the first problem with its line, so a typo never silently changes a run.
+public struct JobFile: Sendable, Equatable {
+    /// A job file that cannot be used; the command exits 78.
+    public struct Problem: Error, Sendable, CustomStringConvertible, Equatable {
+        public var file: String
+        public var line: Int?
+        public var message: String
+
+        public var description: String {
+            "\(file)\(line.map { ":\($0)" } ?? ""): \(message)"
+        }
+    }
+
+    /// Report formats (`same` is the input's format).
+    public enum ReportFormat: String, Sendable, CaseIterable {
+        case xlsx, csv, same
+    }
+
+    public static let currentVersion = 1
+
+    public var settings: CheckSettings
+    public var reportFormat: ReportFormat?
+
+    public init(settings: CheckSettings, reportFormat: ReportFormat? = nil) {
+        self.settings = settings
+        self.reportFormat = reportFormat
+    }
+
+    static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
+                               "ignore", "constants", "consent", "report"]
+
+    /// Reads and checks the job file at `path`.
+    public static func load(path: String) throws(Problem) -> JobFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Problem(file: path, line: nil, message: "cannot read the job file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Problem(file: path, line: nil, message: "the job file is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses job-file text; `file` names it in problems.
+    public static func parse(_ text: String, file: String) throws(Problem) -> JobFile {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw Problem(file: file, line: nil, message: "not valid YAML (\(String(describing: error).prefix(200)))")
+        }
+        guard let root, let top = root.mapping else {
+            throw Problem(file: file, line: root?.mark?.line, message: "a job file is a mapping of keys such as version, provider, mapping")
+        }
+        func problem(_ node: Node?, _ message: String) -> Problem {
+            Problem(file: file, line: node?.mark?.line, message: message)
+        }
+        func scalar(_ node: Node, _ key: String) throws(Problem) -> String {
+            guard let value = node.scalar?.string else { throw problem(node, "\(key) must be a single value") }
+            return value
+        }
+
+        var entries: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in top {
+            guard let name = key.scalar?.string else { throw problem(key, "keys must be plain words") }
+            guard topLevelKeys.contains(name) else {
+                throw problem(key, "unknown key '\(name)'\(suggestion(name, among: topLevelKeys)); "
+                              + "the keys are \(topLevelKeys.joined(separator: ", "))")
+            }
+            entries[name] = (key, value)
+        }
+        guard let version = entries["version"] else {
+            throw Problem(file: file, line: nil, message: "version is missing; the first line should be 'version: \(currentVersion)'")
+        }
+        guard version.value.int == currentVersion else {
+            throw problem(version.value, "version \(version.value.scalar?.string ?? "?") is not supported; this idbatch reads version \(currentVersion)")
+        }
+
+        var settings = CheckSettings()
+        if let node = entries["provider"]?.value {
+            let value = try scalar(node, "provider")
+            guard let provider = Provider(rawValue: value) else {
+                throw problem(node, "provider '\(value)' is not one of \(Provider.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.provider = provider
+        }
+        if let node = entries["country"]?.value {
+            let value = try scalar(node, "country")
+            guard let code = ValueText.country(value) else {
+                throw problem(node, "country '\(value)' is not a two-letter country code (CO, BR, CL, MX, PE, CR or ALL)")
+            }
+            if settings.provider.isTruora && !TruoraRequirements.countries.contains(code) {
+                throw problem(node, "Truora checks these countries: \(TruoraRequirements.countries.joined(separator: ", "))")
+            }
+            settings.country = code
+        }
+        if let node = entries["type"]?.value { settings.type = try scalar(node, "type") }
+        if let node = entries["sheet"]?.value { settings.sheet = try scalar(node, "sheet") }
+        if let node = entries["header_row"]?.value {
+            guard let row = node.int, row >= 1 else { throw problem(node, "header_row must be a row number (1 or more)") }
+            settings.headerRow = row
+        }
+        if let node = entries["dates"]?.value {
+            let value = try scalar(node, "dates")
+            if value != "auto" {
+                guard let order = DateOrder(rawValue: value) else {
+                    throw problem(node, "dates must be day-first, month-first or auto")
+                }
+                settings.dateOrder = order
+            }
+        }
+
+        let provider = settings.provider
+        func checkInput(_ keyNode: Node, _ name: String, allowParts: Bool) throws(Problem) {
+            let known = allowParts ? HeaderAliases.isTarget(name, provider: provider) : provider.accepts(name)
+            guard known || (name == "document_type" && provider.isTruora) else {
+                throw problem(keyNode, "'\(name)' is not an input of \(provider.rawValue)"
+                              + ColumnMapper.suggestion(for: name, provider: provider))
+            }
+        }
+
+        if let node = entries["mapping"]?.value {
+            guard let mapping = node.mapping else {
+                throw problem(node, "mapping holds input: column pairs (a header text, a column letter or a 1-based number)")
+            }
+            for (keyNode, value) in mapping {
+                let input = try scalar(keyNode, "a mapping key")
+                try checkInput(keyNode, input, allowParts: true)
+                if let parts = value.mapping {
+                    let allowed: [String]
+                    switch input {
+                    case "date_of_birth", "dob": allowed = ["day", "month", "year"]
+                    case "national_id": allowed = ["number", "dv"]
+                    default: throw problem(value, "\(input) takes one column; only a date of birth (day, month, year) "
+                                           + "or national_id (number, dv) is split over columns")
+                    }
+                    for (partKey, partValue) in parts {
+                        let part = try scalar(partKey, "a part name")
+                        guard allowed.contains(part) else {
+                            throw problem(partKey, "\(input) has the parts \(allowed.joined(separator: ", ")), not '\(part)'")
+                        }
+                        let target = part == "number" ? input : "\(input).\(part)"
+                        settings.bindings.append(ColumnBinding(column: ColumnReference(try scalar(partValue, part)), target: target))
+                    }
+                } else if let list = value.sequence {
+                    guard input == "last_name", list.count == 2 else {
+                        throw problem(value, "only last_name takes a list (two surname columns, joined with a space)")
+                    }
+                    for (index, item) in list.enumerated() {
+                        settings.bindings.append(ColumnBinding(column: ColumnReference(try scalar(item, "a column")),
+                                                               target: "last_name.\(index + 1)"))
+                    }
+                } else {
+                    settings.bindings.append(ColumnBinding(column: ColumnReference(try scalar(value, input)), target: input))
+                }
+            }
+        }
+        if let node = entries["ignore"]?.value {
+            guard let list = node.sequence else { throw problem(node, "ignore is a list of columns") }
+            for item in list {
+                settings.bindings.append(ColumnBinding(column: ColumnReference(try scalar(item, "a column")),
+                                                       target: ColumnBinding.ignore))
+            }
+        }
+        if let node = entries["constants"]?.value {
+            guard let constants = node.mapping else { throw problem(node, "constants holds input: value pairs") }
+            for (keyNode, value) in constants {
+                let input = try scalar(keyNode, "a constant name")
+                guard input != "user_authorized" else {
+                    throw problem(keyNode, "consent is not a constant: use the consent key (attested_by, reference)")
+                }
+                guard input != "country" && input != "type" else {
+                    throw problem(keyNode, "set \(input) at the top level of the job file")
+                }
+                try checkInput(keyNode, input, allowParts: input == "document_type")
+                settings.constants[input] = try scalar(value, input)
+            }
+        }
+        if let node = entries["consent"]?.value {
+            guard let consent = node.mapping else {
+                throw problem(node, "consent holds attested_by (who attests that every person authorised the check) "
+                              + "and optionally reference")
+            }
+            var attestedBy: String?
+            var reference: String?
+            for (keyNode, value) in consent {
+                switch try scalar(keyNode, "a consent key") {
+                case "attested_by": attestedBy = try scalar(value, "attested_by")
+                case "reference": reference = try scalar(value, "reference")
+                case let other: throw problem(keyNode, "consent has attested_by and reference, not '\(other)'")
+                }
+            }
+            guard let attestedBy, !attestedBy.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw problem(node, "consent needs attested_by: the name or role of the person who attests it")
+            }
+            settings.consent = ConsentAttestation(attestedBy: attestedBy, reference: reference)
+        }
+        var reportFormat: ReportFormat?
+        if let node = entries["report"]?.value {
+            guard let report = node.mapping else { throw problem(node, "report holds format") }
+            for (keyNode, value) in report {
+                switch try scalar(keyNode, "a report key") {
+                case "format":
+                    let text = try scalar(value, "format")
+                    guard let format = ReportFormat(rawValue: text) else { throw problem(value, "report format is xlsx, csv or same") }
+                    reportFormat = format
+                case let other: throw problem(keyNode, "report has format, not '\(other)'")
+                }
+            }
+        }
+        return JobFile(settings: settings, reportFormat: reportFormat)
+    }
+
+    static func suggestion(_ name: String, among names: [String]) -> String {
+        let best = names.map { ($0, ColumnMapper.editDistance($0, name)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2 else { return "" }
+        return " (did you mean \(best.0)?)"
+    }
+}

@@ -1,0 +1,189 @@
+import Spreadsheet
+
+/// Maps header cells onto a provider's inputs: explicit bindings first, then aliases, then
+/// normalised aliases, then composites are checked for completeness.
+public struct ColumnMapper: Sendable {
+    /// A mapping problem that stops the file (an explicit binding naming a column or input that does not exist).
+    public struct Problem: Error, Sendable, CustomStringConvertible, Equatable {
+        public var message: String
+        public var description: String { message }
+    }
+
+    public var provider: Provider
+    public var bindings: [ColumnBinding]
+    /// Whether a per-row document type is supplied without a column (a job-file constant).
+    public var documentTypeConstant: Bool
+
+    public init(provider: Provider, bindings: [ColumnBinding] = [], documentTypeConstant: Bool = false) {
+        self.provider = provider
+        self.bindings = bindings
+        self.documentTypeConstant = documentTypeConstant
+    }
+
+    /// Words that only say whose document it is (`Cédula del colaborador`); dropped from the end
+    /// of a header before comparing.
+    static let subjectWords: Set<String> = [
+        "colaborador", "colaboradora", "cliente", "empleado", "empleada", "persona", "candidato", "candidata",
+        "titular", "usuario", "usuaria", "trabajador", "trabajadora", "funcionario", "funcionaria", "postulante",
+        "solicitante", "aspirante", "afiliado", "afiliada", "asociado", "asociada", "contratista", "conductor",
+        "proveedor", "pessoa", "colaboradores", "empleados", "clientes", "usuario final",
+    ]
+
+    /// Words naming someone or something else; a header holding one is never matched loosely.
+    static let otherSubjectWords: Set<String> = [
+        "madre", "mae", "padre", "pai", "conyuge", "esposo", "esposa", "contacto", "contato", "emergencia",
+        "acudiente", "responsavel", "responsable", "familiar", "beneficiario", "hijo", "hija", "filho", "filha",
+        "tutor", "apoderado", "representante", "referido", "referencia", "propietario", "codeudor", "fiador",
+        "postal", "cep", "zip", "empresa", "jefe", "supervisor",
+    ]
+
+    /// Function words and "number" abbreviations, which people add or leave out freely.
+    static let fillerWords: Set<String> = [
+        "numero", "num", "nro", "no", "n", "nr", "nu", "de", "del", "da", "do", "dos", "das", "la", "el", "los",
+        "las", "of", "the", "y", "e", "and",
+    ]
+
+    /// The header with filler words dropped (`No. de documento` → `documento`).
+    static func key(_ header: String) -> String {
+        let words = HeaderText.normalise(header).split(separator: " ").map(String.init)
+        let kept = words.filter { !fillerWords.contains($0) }
+        return (kept.isEmpty ? words : kept).joined(separator: " ")
+    }
+
+    private static let aliasKeys: [String: String] = {
+        var result: [String: String] = [:]
+        for (target, aliases) in HeaderAliases.table {
+            for alias in aliases + [target] {
+                let k = key(alias)
+                if result[k] == nil { result[k] = target }
+            }
+        }
+        return result
+    }()
+
+    /// The mapping for `header` (the header row's cells as text).
+    public func map(header: [String]) throws(Problem) -> ColumnMapping {
+        var assigned: [Int: (target: String, how: ColumnMapping.How)] = [:]
+        var taken: [String: Int] = [:]
+        var reasons: [Int: String] = [:]
+
+        for binding in bindings {
+            guard let column = binding.column.resolve(in: header), column < max(header.count, 16_384) else {
+                throw Problem(message: "the mapping names column '\(binding.column)', which is not in the header "
+                              + "(name a header cell, a column letter such as C, or a 1-based number)")
+            }
+            if binding.target != ColumnBinding.ignore {
+                guard HeaderAliases.isTarget(binding.target, provider: provider) else {
+                    throw Problem(message: "the mapping names '\(binding.target)', which is not an input of "
+                                  + "\(provider.rawValue)\(Self.suggestion(for: binding.target, provider: provider))")
+                }
+                if let other = taken[binding.target], other != column {
+                    throw Problem(message: "the mapping sends two columns to \(binding.target)")
+                }
+                taken[binding.target] = column
+            }
+            assigned[column] = (binding.target, .explicit)
+        }
+
+        for (index, text) in header.enumerated() where assigned[index] == nil {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.lowercased().hasPrefix("idbatch_") { continue }
+            guard let (concept, how) = Self.match(trimmed) else { continue }
+            guard let target = HeaderAliases.target(for: concept, provider: provider) else {
+                reasons[index] = "\(provider.rawValue) has no input for it"
+                continue
+            }
+            if let other = taken[target] {
+                reasons[index] = "\(target) is already mapped from column \(ColumnName.letters(other))"
+                continue
+            }
+            taken[target] = index
+            assigned[index] = (target, how)
+        }
+
+        // Composites that are incomplete fall back or are left out with a reason.
+        func drop(_ target: String, _ reason: String) {
+            guard let column = taken.removeValue(forKey: target) else { return }
+            if assigned[column]?.how == .explicit { return }
+            assigned[column] = nil
+            reasons[column] = reason
+        }
+        let dob = provider.isTruora ? "date_of_birth" : "dob"
+        let dobParts = ["day", "month", "year"].map { "\(dob).\($0)" }
+        if dobParts.contains(where: { taken[$0] != nil }) && !dobParts.allSatisfy({ taken[$0] != nil }) {
+            for part in dobParts { drop(part, "a date needs day, month and year columns") }
+        }
+        if taken[dob] != nil {
+            for part in dobParts { drop(part, "\(dob) is already mapped") }
+        }
+        if taken["last_name"] == nil, let first = taken["last_name.1"], taken["last_name.2"] == nil,
+            assigned[first]?.how != .explicit
+        {
+            taken["last_name"] = taken.removeValue(forKey: "last_name.1")
+            assigned[first] = ("last_name", assigned[first]!.how)
+        }
+        if taken["national_id.dv"] != nil && taken["national_id"] == nil && taken["document_number"] == nil {
+            drop("national_id.dv", "a check-digit column with no ID column beside it")
+        }
+        if provider.isTruora && taken["document_type"] == nil && !documentTypeConstant,
+            let numberColumn = taken["document_number"], taken["national_id"] == nil
+        {
+            // A number with no type column is the national ID.
+            taken["national_id"] = taken.removeValue(forKey: "document_number")
+            assigned[numberColumn] = ("national_id", assigned[numberColumn]!.how)
+        }
+
+        var matches: [ColumnMapping.Match] = []
+        var unmapped: [ColumnMapping.Unmapped] = []
+        for (index, text) in header.enumerated() {
+            if let (target, how) = assigned[index], target != ColumnBinding.ignore {
+                matches.append(.init(column: text, index: index + 1, input: target, how: how))
+            } else if !text.lowercased().hasPrefix("idbatch_") {
+                unmapped.append(.init(column: text, index: index + 1,
+                                      reason: assigned[index] != nil ? "ignored by the mapping" : reasons[index]))
+            }
+        }
+        // Explicit bindings may name columns past the header's last cell.
+        for (index, value) in assigned where index >= header.count && value.target != ColumnBinding.ignore {
+            matches.append(.init(column: ColumnName.letters(index), index: index + 1, input: value.target, how: .explicit))
+        }
+        return ColumnMapping(matches: matches.sorted { $0.index < $1.index }, unmapped: unmapped)
+    }
+
+    /// The concept a header names and how it matched, or nil.
+    static func match(_ header: String) -> (String, ColumnMapping.How)? {
+        if let concept = HeaderAliases.byExactAlias[header.lowercased()] { return (concept, .alias) }
+        if let concept = HeaderAliases.byNormalisedAlias[HeaderText.normalise(header)] { return (concept, .normalised) }
+        let words = key(header).split(separator: " ").map(String.init)
+        guard !words.isEmpty else { return nil }
+        if let concept = aliasKeys[words.joined(separator: " ")] { return (concept, .normalised) }
+        // `Cédula del colaborador`: drop trailing words that only say whose document it is, unless the
+        // header names another person or thing (`Teléfono de la madre`, `Código postal`).
+        guard !words.contains(where: otherSubjectWords.contains) else { return nil }
+        var trimmed = words
+        while trimmed.count > 1, let last = trimmed.last, subjectWords.contains(last) { trimmed.removeLast() }
+        guard trimmed.count < words.count, let concept = aliasKeys[trimmed.joined(separator: " ")] else { return nil }
+        return (concept, .normalised)
+    }
+
+    /// ", did you mean X?" when a target is close to a real one.
+    static func suggestion(for name: String, provider: Provider) -> String {
+        let candidates = provider.inputNames + HeaderAliases.parts.keys.sorted()
+        let best = candidates.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(2, name.count / 3) else { return "" }
+        return "; did you mean \(best.0)?"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+}

@@ -1,0 +1,156 @@
+import Spreadsheet
+
+/// Dates as people type them into spreadsheets, to `YYYY-MM-DD`.
+///
+/// Which of day and month comes first in `3/4/1990` is decided per column, from every value in it
+/// (``DateOrder/Evidence``), never per cell: a column where some value only makes sense day-first
+/// is read day-first throughout.
+public enum DateOrder: String, Sendable, Codable, CaseIterable {
+    case dayFirst = "day-first"
+    case monthFirst = "month-first"
+
+    /// What a column's values say about their order.
+    public struct Evidence: Sendable, Equatable {
+        /// Values that only parse day-first (first number above 12).
+        public var dayFirst = 0
+        /// Values that only parse month-first (second number above 12).
+        public var monthFirst = 0
+
+        public init() {}
+
+        public mutating func record(_ text: String) {
+            guard case .numeric(let a, let b, _)? = DateText.fields(text) else { return }
+            if a > 12 && b <= 12 { dayFirst += 1 }
+            if b > 12 && a <= 12 { monthFirst += 1 }
+        }
+
+        /// The column's order: nil when its values contradict each other; `fallback` when nothing decides.
+        public func order(fallback: DateOrder) -> DateOrder? {
+            switch (dayFirst > 0, monthFirst > 0) {
+            case (true, true): return nil
+            case (true, false): return .dayFirst
+            case (false, true): return .monthFirst
+            case (false, false): return fallback
+            }
+        }
+    }
+}
+
+public enum DateText {
+    enum Fields: Equatable {
+        /// `a/b/yyyy` with separators `/`, `-` or `.`.
+        case numeric(Int, Int, year: Int)
+        /// `yyyy-mm-dd`, `yyyy/mm/dd`, `yyyymmdd`.
+        case iso(year: Int, month: Int, day: Int)
+        /// `12-abr-1990`, `12 de abril de 1990`.
+        case named(day: Int, month: Int, year: Int)
+    }
+
+    private static let months: [String: Int] = {
+        var table: [String: Int] = [:]
+        let names = [
+            ["enero", "jan", "january", "janeiro", "ene"], ["febrero", "feb", "february", "fevereiro", "fev"],
+            ["marzo", "mar", "march", "marco"], ["abril", "abr", "apr", "april"], ["mayo", "may", "maio", "mai"],
+            ["junio", "jun", "june", "junho"], ["julio", "jul", "july", "julho"],
+            ["agosto", "ago", "aug", "august"], ["septiembre", "sep", "sept", "setiembre", "set", "september", "setembro"],
+            ["octubre", "oct", "out", "october", "outubro"], ["noviembre", "nov", "november", "novembro"],
+            ["diciembre", "dic", "dec", "december", "dezembro", "dez"],
+        ]
+        for (index, list) in names.enumerated() { for name in list { table[name] = index + 1 } }
+        return table
+    }()
+
+    /// 1-12 for a month name or abbreviation in Spanish, Portuguese or English.
+    static func month(named text: String) -> Int? { months[HeaderText.normalise(text)] }
+
+    static func fields(_ raw: String) -> Fields? {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        // A date-time keeps its date.
+        let datePart = text.split(separator: "T", maxSplits: 1).first.map(String.init) ?? text
+        let head = datePart.split(separator: " ", maxSplits: 1).first.map(String.init) ?? datePart
+        if head.count == 8, head.allSatisfy(\.isASCIIDigit), let n = Int(head) {
+            return .iso(year: n / 10_000, month: n / 100 % 100, day: n % 100)
+        }
+        let numbers = head.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+        if numbers.count == 3, numbers.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && !$0.isEmpty }) {
+            let values = numbers.compactMap { Int($0) }
+            if numbers[0].count == 4 { return .iso(year: values[0], month: values[1], day: values[2]) }
+            if numbers[2].count == 4 { return .numeric(values[0], values[1], year: values[2]) }
+            return nil
+        }
+        // Month names: `12-abr-1990`, `12 de abril de 1990`, `12 abr. 1990`.
+        let words = HeaderText.normalise(text).split(separator: " ").filter { $0 != "de" && $0 != "del" }
+        if words.count == 3, let day = Int(words[0]), let month = months[String(words[1])], words[2].count == 4,
+            let year = Int(words[2])
+        {
+            return .named(day: day, month: month, year: year)
+        }
+        return nil
+    }
+
+    /// `YYYY-MM-DD` for a cell, or a message saying what is wrong. `order` decides `a/b/yyyy`;
+    /// nil means the column mixes orders and such values are refused.
+    public static func parse(_ text: String, type: CellType, order: DateOrder?) -> Result<String, DateError> {
+        if type == .number {
+            // A serial number in a column that is not formatted as a date.
+            guard let serial = Double(text), serial == serial.rounded(), let date = serialDate(Int(serial)) else {
+                return .failure(.init("is a number, not a date; type it as YYYY-MM-DD"))
+            }
+            return .success(date)
+        }
+        guard let fields = fields(text) else {
+            return .failure(.init("is not a date idbatch can read; write it as YYYY-MM-DD or DD/MM/YYYY with a four-digit year"))
+        }
+        let (year, month, day): (Int, Int, Int)
+        switch fields {
+        case .iso(let y, let m, let d), .named(let d, let m, let y):
+            (year, month, day) = (y, m, d)
+        case .numeric(let a, let b, let y):
+            guard let order else {
+                return .failure(.init("is ambiguous: the column mixes day-first and month-first dates; write them as YYYY-MM-DD"))
+            }
+            (year, month, day) = order == .dayFirst ? (y, b, a) : (y, a, b)
+        }
+        guard (1900...2100).contains(year), IDChecks.isDate(year: year, month: month, day: day) else {
+            return .failure(.init("is not a real calendar date"))
+        }
+        return .success(iso(year, month, day))
+    }
+
+    /// Excel's 1900 date system (serial 60, the non-existent 1900-02-29, is refused).
+    static func serialDate(_ serial: Int) -> String? {
+        guard serial >= 1, serial != 60, serial < 2_958_466 else { return nil }
+        // Days from 1970-01-01: serial 25569 is 1970-01-01 (for serials above 60).
+        let days = serial < 60 ? serial - 25_568 : serial - 25_569
+        let (y, m, d) = civil(fromDays: days)
+        return iso(y, m, d)
+    }
+
+    /// Howard Hinnant's civil_from_days.
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    static func iso(_ y: Int, _ m: Int, _ d: Int) -> String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// Why a value is not a date (the message follows the column name: "date_of_birth is …").
+    public struct DateError: Error, Sendable, Equatable {
+        public var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+}

@@ -1,0 +1,427 @@
+import Spreadsheet
+
+/// What one row becomes: the provider inputs ready to send, and what is wrong with it.
+public struct RowOutcome: Sendable, Equatable {
+    /// The source row number.
+    public var row: Int
+    /// Input name and normalised value, in the provider's order (`type`, `country` first for Truora).
+    public var inputs: [(name: String, value: String)]
+    /// The requirement-table column the row was checked against (`person-national`), Truora only.
+    public var kind: TruoraRequirements.CheckKind?
+    public var issues: [RowIssue]
+
+    public var isValid: Bool { !issues.contains(where: \.isError) }
+    public var errors: [RowIssue] { issues.filter(\.isError) }
+
+    public func value(_ name: String) -> String? { inputs.first { $0.name == name }?.value }
+
+    public static func == (a: RowOutcome, b: RowOutcome) -> Bool {
+        a.row == b.row && a.kind == b.kind && a.issues == b.issues
+            && a.inputs.map(\.name) == b.inputs.map(\.name) && a.inputs.map(\.value) == b.inputs.map(\.value)
+    }
+}
+
+/// Turns rows into provider inputs, applying the requirement table, the ID rules, date and phone
+/// normalisation, consent and duplicate detection. One per file: it remembers the IDs it has seen.
+public struct RowValidator {
+    public let settings: CheckSettings
+    public let mapping: ColumnMapping
+    /// 0-based column → the order of its `a/b/yyyy` dates (nil: the column mixes orders).
+    private let dateOrders: [Int: DateOrder?]
+    private var seen: [Int: Int] = [:]
+
+    /// Inputs whose values are dates.
+    static let dateTargets: Set<String> = ["date_of_birth", "issue_date", "payment_date", "dob"]
+
+    public init(settings: CheckSettings, mapping: ColumnMapping, dateEvidence: [Int: DateOrder.Evidence] = [:]) {
+        self.settings = settings
+        self.mapping = mapping
+        var orders: [Int: DateOrder?] = [:]
+        for match in mapping.matches where Self.dateTargets.contains(match.input) {
+            let column = match.index - 1
+            if let forced = settings.dateOrder {
+                orders[column] = .some(forced)
+            } else {
+                orders[column] = .some((dateEvidence[column] ?? DateOrder.Evidence()).order(fallback: .dayFirst))
+            }
+        }
+        dateOrders = orders
+    }
+
+    /// The columns whose dates need ``DateOrder/Evidence`` gathered before validation.
+    public static func dateColumns(in mapping: ColumnMapping) -> [Int] {
+        mapping.matches.filter { dateTargets.contains($0.input) }.map { $0.index - 1 }
+    }
+
+    /// The order chosen for each date column, by header text (nil: mixed), for the summary.
+    public var dateOrderByColumn: [(column: String, order: DateOrder?)] {
+        dateOrders.keys.sorted().map { column in
+            (mapping.matches.first { $0.index - 1 == column }?.column ?? ColumnName.letters(column), dateOrders[column]!)
+        }
+    }
+
+    // MARK: Per row
+
+    /// One value taken from a cell or a constant.
+    struct Value {
+        var text: String
+        var type: CellType
+        var precisionLost: Bool
+        /// Header text, or the input name for constants.
+        var column: String
+        var columnIndex: Int?
+    }
+
+    public mutating func validate(_ row: Row) -> RowOutcome {
+        var values: [String: Value] = [:]
+        for match in mapping.matches where match.index - 1 < row.count {
+            let cell = row[match.index - 1]
+            var text = cell.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A CSV report or error file neutralised `+57…` as `'+57…`; a fixed file dropped back in has it.
+            if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@".contains(second) { text.removeFirst() }
+            guard !text.isEmpty, cell.type != .empty else { continue }
+            values[match.input] = Value(text: text, type: cell.type, precisionLost: cell.precisionLost,
+                                        column: match.column, columnIndex: match.index - 1)
+        }
+        for (name, text) in settings.constants where values[name] == nil {
+            values[name] = Value(text: text, type: .text, precisionLost: false, column: name, columnIndex: nil)
+        }
+        var outcome = RowOutcome(row: row.number, inputs: [], kind: nil, issues: [])
+        if settings.provider.isTruora {
+            truora(&values, &outcome)
+        } else {
+            trulioo(&values, &outcome)
+        }
+        return outcome
+    }
+
+    /// The column name to blame for `input`: its column when one is mapped, else the input name.
+    private func column(_ input: String) -> String { mapping.columnName(for: input) }
+
+    private func date(_ value: Value, input: String) -> Result<String, RowIssue> {
+        let order = value.columnIndex.flatMap { dateOrders[$0] } ?? .some(settings.dateOrder ?? .dayFirst)
+        switch DateText.parse(value.text, type: value.type, order: order) {
+        case .success(let iso): return .success(iso)
+        case .failure(let error):
+            let code: RowIssue.Code = order == nil && value.type != .number ? .dateOrderMixed : .dateInvalid
+            return .failure(RowIssue(code, column: value.column, "\(input) \(error.reason)"))
+        }
+    }
+
+    /// Day, month and year columns → one date value.
+    private func composeDate(_ base: String, _ values: inout [String: Value], _ issues: inout [RowIssue]) {
+        let parts = ["day", "month", "year"].map { values.removeValue(forKey: "\(base).\($0)") }
+        guard values[base] == nil, parts.contains(where: { $0 != nil }) else { return }
+        let numbers = parts.map { $0.flatMap { Int($0.text.split(separator: ".").first ?? "") } }
+        guard let d = numbers[0], let m = numbers[1] ?? parts[1].flatMap({ DateText.month(named: $0.text) }),
+            let y = numbers[2], y >= 1000
+        else {
+            let blame = parts.first { $0 == nil || Int($0!.text.split(separator: ".").first ?? "") == nil }
+            let column = blame??.column ?? column("\(base).day")
+            issues.append(RowIssue(.dateInvalid, column: column,
+                                   "\(base) needs a day, a month and a four-digit year in their columns"))
+            return
+        }
+        values[base] = Value(text: DateText.iso(y, m, d), type: .text, precisionLost: false,
+                             column: parts[0]!.column, columnIndex: nil)
+    }
+
+    private func composeSurnames(_ values: inout [String: Value]) {
+        let first = values.removeValue(forKey: "last_name.1"), second = values.removeValue(forKey: "last_name.2")
+        guard values["last_name"] == nil, let any = first ?? second else { return }
+        let text = [first?.text, second?.text].compactMap { $0 }.joined(separator: " ")
+        values["last_name"] = Value(text: text, type: .text, precisionLost: false, column: any.column, columnIndex: nil)
+    }
+
+    // MARK: Truora
+
+    private static let personTypes: [String: String] = [
+        "person": "person", "persona": "person", "pessoa": "person", "vehicle": "vehicle", "vehiculo": "vehicle",
+        "veiculo": "vehicle", "company": "company", "empresa": "company", "compania": "company",
+    ]
+
+    private mutating func truora(_ values: inout [String: Value], _ outcome: inout RowOutcome) {
+        var issues: [RowIssue] = []
+        composeDate("date_of_birth", &values, &issues)
+        composeSurnames(&values)
+
+        // Country.
+        var country = settings.country?.uppercased()
+        if let value = values.removeValue(forKey: "country") {
+            if let code = ValueText.country(value.text), TruoraRequirements.countries.contains(code) {
+                country = code
+            } else {
+                issues.append(RowIssue(.valueNotAllowed, column: value.column,
+                                       "country '\(value.text.prefix(20))' is not one Truora checks; use one of "
+                                       + TruoraRequirements.countries.joined(separator: ", ")))
+                country = nil
+            }
+        }
+        // Type.
+        var type = settings.type ?? "person"
+        if let value = values.removeValue(forKey: "type") {
+            type = Self.personTypes[HeaderText.normalise(value.text)] ?? value.text
+        } else {
+            type = Self.personTypes[HeaderText.normalise(type)] ?? type
+        }
+
+        // A document-type column routes the number to its input.
+        var documentType: DocumentType?
+        let typeValue = values.removeValue(forKey: "document_type")
+        let numberValue = values.removeValue(forKey: "document_number")
+        if let typeValue {
+            if let found = DocumentType.lookup(typeValue.text, country: country) {
+                documentType = found
+                if let numberValue, values[found.input] == nil { values[found.input] = numberValue }
+            } else {
+                let codes = DocumentType.codes(for: country).joined(separator: ", ")
+                issues.append(RowIssue(.documentTypeUnknown, column: typeValue.column,
+                                       "'\(typeValue.text.prefix(30))' is not a document type idbatch knows"
+                                       + (country.map { " in \($0)" } ?? "") + "; use one of \(codes)"))
+            }
+        } else if numberValue != nil {
+            issues.append(RowIssue(.inputMissing, column: column("document_type"),
+                                   "the document type is empty, so idbatch cannot tell which ID the number is"))
+        }
+        if let dv = values.removeValue(forKey: "national_id.dv"), let id = values["national_id"] {
+            values["national_id"]?.text = id.text + "-" + dv.text
+        }
+
+        guard let country else {
+            if !issues.contains(where: { $0.column == column("country") }) {
+                issues.append(RowIssue(.inputMissing, column: column("country"),
+                                       "no country: add a country column or set country in the job file (--country)"))
+            }
+            outcome.issues = issues
+            return
+        }
+
+        // The requirement table's column.
+        let foreignInputs = ["foreign_id", "ptp", "pep", "passport"]
+        let isForeigner = documentType.map { $0.holder == .foreigner }
+            ?? (values["national_id"] == nil && foreignInputs.contains { values[$0] != nil })
+        var kind: TruoraRequirements.CheckKind?
+        switch type {
+        case "person": kind = documentType?.holder == .company ? .company : (isForeigner ? .personForeigner : .personNational)
+        case "vehicle": kind = isForeigner ? .vehicleForeigner : .vehicleNational
+        case "company": kind = .company
+        default: kind = nil  // a custom type: its inputs are the account's own
+        }
+        if kind == .company { type = "company" }
+        outcome.kind = kind
+        if let kind, !issues.contains(where: { $0.code == RowIssue.Code.documentTypeUnknown.rawValue }) {
+            if let requirement = TruoraRequirements.requirement(country: country, kind: kind) {
+                for group in requirement.missing(given: Set(values.keys)) {
+                    issues.append(missing(group, country: country, kind: kind, given: values))
+                }
+            } else {
+                issues.append(RowIssue(.checkNotOffered, column: column(documentType != nil ? "document_type" : "type"),
+                                       "Truora offers no \(kind.rawValue) check in \(country)"))
+            }
+        }
+
+        // Each value by its input's format.
+        var inputs: [(name: String, value: String)] = [("type", type), ("country", country)]
+        for input in TruoraInput.all where input.name != "type" && input.name != "country" {
+            guard let value = values[input.name] else { continue }
+            let (text, issue) = normalise(value, input: input, country: country, documentType: documentType)
+            if let text { inputs.append((input.name, text)) }
+            if let issue { issues.append(issue) }
+        }
+
+        // Consent.
+        switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
+        case .some(.some(true)): break
+        case .some(.some(false)):
+            issues.append(RowIssue(.consentRefused, column: column("user_authorized"),
+                                   "the person did not authorise the check (user_authorized is no)"))
+        case .some(.none):
+            break  // reported by the boolean format check
+        case .none:
+            if settings.consent != nil {
+                inputs.append(("user_authorized", "true"))
+            } else {
+                issues.append(RowIssue(.consentMissing, column: column("user_authorized"),
+                                       "no consent: fill the consent column with yes, or attest consent in the job "
+                                       + "file (consent: attested_by: …)"))
+            }
+        }
+
+        outcome.inputs = inputs
+        outcome.issues = issues
+        if outcome.isValid { checkDuplicate(&outcome, keyInputs: ["national_id", "foreign_id", "passport", "ptp", "pep",
+                                                                  "tax_id", "license_plate", "name", "company_name"]) }
+    }
+
+    private func missing(_ group: [String], country: String, kind: TruoraRequirements.CheckKind,
+                         given values: [String: Value]) -> RowIssue {
+        let what = group.count == 1 ? group[0] : group.dropLast().joined(separator: ", ") + " or " + group.last!
+        // A routed number column counts as holding the inputs a document type can send it to.
+        let routed = mapping.has("document_number") && group.contains { input in DocumentType.all.contains { $0.input == input } }
+        let mapped = group.first { mapping.has($0) } ?? (routed ? "document_number" : nil)
+        var message = "a \(country) \(kind.rawValue) check needs \(what)"
+        message += mapped != nil ? ", which is empty in this row" : "; no column holds it"
+        let others = ["passport", "pep", "foreign_id", "ptp", "national_id"].filter { values[$0] != nil && !group.contains($0) }
+        if group.count > 1 || kind == .personForeigner, let other = others.first {
+            message += " (\(other) alone is not enough)"
+        }
+        return RowIssue(.inputMissing, column: mapped.map(column) ?? group[0], message)
+    }
+
+    /// The value to send (nil when it cannot be sent) and the problem with it, if any (a warning
+    /// comes with a value).
+    private func normalise(_ value: Value, input: TruoraInput, country: String,
+                           documentType: DocumentType?) -> (String?, RowIssue?) {
+        if input.isIdentifier {
+            let kind = IDKind.forInput(input.name, country: country, documentType: documentType)
+            return identifier(value, input: input.name, kind: kind)
+        }
+        switch rule(value, input: input, country: country, documentType: documentType) {
+        case .success(let text): return (text, nil)
+        case .failure(let issue): return (nil, issue)
+        }
+    }
+
+    private func rule(_ value: Value, input: TruoraInput, country: String,
+                      documentType: DocumentType?) -> Result<String, RowIssue> {
+        if input.name == "phone_number" {
+            guard let phone = ValueText.phone(value.text) else {
+                return .failure(RowIssue(.phoneInvalid, column: value.column,
+                                         "phone_number must be 7 to 15 digits, with + and the country code if known"))
+            }
+            return .success(phone)
+        }
+        switch input.format {
+        case .text:
+            return .success(value.text)
+        case .date:
+            return date(value, input: input.name).mapError { $0 }
+        case .boolean:
+            guard let flag = ValueText.boolean(value.text) else {
+                return .failure(RowIssue(.valueNotAllowed, column: value.column,
+                                         "\(input.name) must be yes or no (sí/sim/true/1 or no/não/false/0)"))
+            }
+            return .success(flag ? "true" : "false")
+        case .frequency:
+            guard let frequency = ValueText.frequency(value.text) else {
+                return .failure(RowIssue(.valueNotAllowed, column: value.column,
+                                         "\(input.name) must be daily, weekly, monthly, yearly or a number and d/w/m/y (3d)"))
+            }
+            return .success(frequency)
+        case .oneOf(let allowed):
+            let candidate: String
+            switch input.name {
+            case "native_country": candidate = ValueText.country(value.text) ?? value.text.uppercased()
+            case "owner_document_type": candidate = value.text.lowercased().replacingOccurrences(of: "_", with: "-")
+            default: candidate = value.text.uppercased()
+            }
+            guard let match = allowed.first(where: { $0.uppercased() == candidate.uppercased() }) else {
+                return .failure(RowIssue(.valueNotAllowed, column: value.column,
+                                         "\(input.name) '\(value.text.prefix(20))' is not allowed; use one of "
+                                         + allowed.joined(separator: ", ")))
+            }
+            return .success(match)
+        }
+    }
+
+    /// The cleaned ID (nil when it is wrong) and its problem; a warning (an RFC check digit) keeps the value.
+    private func identifier(_ value: Value, input: String, kind: IDKind?) -> (String?, RowIssue?) {
+        guard let kind else {
+            if value.precisionLost {
+                return (nil, RowIssue(code: IDIssue.Code.precisionLost.rawValue, column: value.column,
+                                      message: "\(input) was stored as a number of more than 15 digits, so Excel "
+                                      + "changed its last digits; format the column as text and type it again"))
+            }
+            let cleaned = value.text.uppercased().filter { $0.isLetter || $0.isNumber }
+            guard !cleaned.isEmpty else {
+                return (nil, RowIssue(code: IDIssue.Code.characters.rawValue, column: value.column,
+                                      message: "\(input) has no letters or digits"))
+            }
+            return (cleaned, nil)
+        }
+        let result = IDChecks.check(value.text, as: kind, cellType: value.type, precisionLost: value.precisionLost)
+        guard let issue = result.issues.first(where: { $0.severity == .error }) ?? result.issues.first else {
+            return (result.normalised, nil)
+        }
+        let rowIssue = RowIssue(code: issue.code.rawValue, column: value.column, message: "\(input): \(issue.message)",
+                                severity: issue.severity)
+        return (rowIssue.isError ? nil : result.normalised, rowIssue)
+    }
+
+    private mutating func checkDuplicate(_ outcome: inout RowOutcome, keyInputs: [String]) {
+        guard let id = keyInputs.first(where: { outcome.value($0) != nil }), let value = outcome.value(id) else { return }
+        var hasher = Hasher()
+        for part in [outcome.value("type") ?? "", outcome.value("country") ?? outcome.value("address_country") ?? "",
+                     id, value]
+        {
+            hasher.combine(part)
+        }
+        let key = hasher.finalize()
+        if let first = seen[key] {
+            outcome.issues.append(RowIssue(.duplicateRow, column: column(id),
+                                           "the same \(id) as row \(first); a second check would be paid twice"))
+        } else {
+            seen[key] = outcome.row
+        }
+    }
+
+    // MARK: Trulioo
+
+    private mutating func trulioo(_ values: inout [String: Value], _ outcome: inout RowOutcome) {
+        var issues: [RowIssue] = []
+        composeDate("dob", &values, &issues)
+        composeSurnames(&values)
+        var country: String?
+        if let value = values["address_country"] {
+            if let code = ValueText.country(value.text), code != "ALL" {
+                country = code
+                values["address_country"]?.text = code
+            } else {
+                issues.append(RowIssue(.valueNotAllowed, column: value.column,
+                                       "address_country '\(value.text.prefix(20))' is not a two-letter country code"))
+            }
+        } else if let fallback = settings.country?.uppercased(), fallback != "ALL" {
+            country = fallback
+            values["address_country"] = Value(text: fallback, type: .text, precisionLost: false,
+                                              column: "address_country", columnIndex: nil)
+        }
+        var inputs: [(name: String, value: String)] = []
+        for field in TruliooField.all {
+            guard let value = values[field.role] else { continue }
+            switch field.format {
+            case .text, .country:
+                inputs.append((field.role, value.text))
+            case .date:
+                switch date(value, input: field.role) {
+                case .success(let iso): inputs.append((field.role, iso))
+                case .failure(let issue): issues.append(issue)
+                }
+            case .email:
+                if ValueText.isEmail(value.text) {
+                    inputs.append((field.role, value.text))
+                } else {
+                    issues.append(RowIssue(.emailInvalid, column: value.column, "email is not an email address"))
+                }
+            case .phone:
+                if let phone = ValueText.phone(value.text) {
+                    inputs.append((field.role, phone))
+                } else {
+                    issues.append(RowIssue(.phoneInvalid, column: value.column,
+                                           "phone must be 7 to 15 digits, with + and the country code if known"))
+                }
+            case .identifier:
+                let kind = field.role == "national_id_nr" ? IDKind.forInput("national_id", country: country) : nil
+                let (id, issue) = identifier(value, input: field.role, kind: kind)
+                if let id { inputs.append((field.role, id)) }
+                if let issue { issues.append(issue) }
+            }
+        }
+        if inputs.isEmpty {
+            issues.append(RowIssue(.emptyRow, column: mapping.matches.first?.column ?? "",
+                                   "the row has no value in any mapped column"))
+        }
+        outcome.inputs = inputs
+        outcome.issues = issues
+        if outcome.isValid { checkDuplicate(&outcome, keyInputs: ["national_id_nr", "external_customer_id", "email"]) }
+    }
+}
