@@ -71,6 +71,8 @@ public struct JobFile: Sendable, Equatable {
                 throw problem(key, "unknown key '\(name)'\(suggestion(name, among: topLevelKeys)); "
                               + "the keys are \(topLevelKeys.joined(separator: ", "))")
             }
+            // `mapping:` with every line commented out is empty, not an error.
+            if value.null != nil && name != "version" { continue }
             entries[name] = (key, value)
         }
         guard let version = entries["version"] else {

@@ -73,7 +73,8 @@ public enum HeaderAliases {
         ("owner_document_id", ["owner_document_id", "documento del propietario", "documento propietario",
                                "cédula del propietario"]),
         ("region", ["region", "UF", "região", "estado UF"]),
-        ("country", ["country", "país", "pais del documento", "país de emisión", "CountryCode"]),
+        ("country", ["country", "país", "pais del documento", "país de emisión", "CountryCode", "address_country",
+                     "country of residence", "país de residencia", "país de residência"]),
         ("native_country", ["native_country", "país de nacimiento", "nacionalidad", "país de origen", "native country",
                             "nationality", "país de nascimento", "nacionalidade"]),
         ("native_national_id", ["native_national_id", "documento del país de origen", "id país de origen"]),
@@ -110,7 +111,7 @@ public enum HeaderAliases {
     private static let truliooNames: [String: String] = [
         "date_of_birth": "dob", "date_of_birth.day": "dob.day", "date_of_birth.month": "dob.month",
         "date_of_birth.year": "dob.year", "national_id": "national_id_nr", "document_number": "national_id_nr",
-        "phone_number": "phone", "country": "address_country",
+        "phone_number": "phone", "country": "address_country", "region": "address_state",
     ]
 
     /// The target a provider knows `concept` as, or nil when the provider has no such input.

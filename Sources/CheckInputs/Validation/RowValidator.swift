@@ -161,6 +161,11 @@ public struct RowValidator {
         var type = settings.type ?? "person"
         if let value = values.removeValue(forKey: "type") {
             type = Self.personTypes[HeaderText.normalise(value.text)] ?? value.text
+        } else if settings.type == nil, values["tax_id"] != nil,
+            !["national_id", "foreign_id", "passport", "ptp", "pep", "document_number"].contains(where: { values[$0] != nil })
+        {
+            // Only a tax ID and no type given: a company check.
+            type = "company"
         } else {
             type = Self.personTypes[HeaderText.normalise(type)] ?? type
         }

@@ -1,4 +1,7 @@
 internal import CXlsxwriter
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes an xlsx sheet row by row with libxlsxwriter in constant-memory mode.
 ///
@@ -16,6 +19,18 @@ public final class XLSXWriter {
         /// row in memory until the file is closed (libxlsxwriter's constant-memory mode is off), so
         /// it is for small files and for making test workbooks that look like Excel's.
         public var sharedStrings: Bool = false
+        /// A note (comment) on each of these header cells, by 0-based column.
+        public var headerNotes: [Int: String] = [:]
+        /// A dropdown (list data validation) under the header, by 0-based column.
+        public var choices: [Int: [String]] = [:]
+        /// Header cells drawn with a fill, to mark required columns.
+        public var highlightedColumns: Set<Int> = []
+        /// Column widths in characters, by 0-based column.
+        public var columnWidths: [Int: Double] = [:]
+        /// Plain sheets of text after the data sheet (instructions).
+        public var extraSheets: [ExtraSheet] = []
+        /// A fixed creation time so the same content gives the same bytes (committed templates).
+        public var reproducible: Bool = false
 
         public init(sheetName: String = "Sheet1", textColumns: Set<Int> = [], header: Bool = true,
                     sharedStrings: Bool = false) {
@@ -23,6 +38,25 @@ public final class XLSXWriter {
             self.textColumns = textColumns
             self.header = header
             self.sharedStrings = sharedStrings
+        }
+
+        /// Notes, dropdowns and extra sheets need the whole workbook in memory (no constant-memory mode).
+        var needsMemoryMode: Bool {
+            sharedStrings || !headerNotes.isEmpty || !choices.isEmpty || !extraSheets.isEmpty
+        }
+    }
+
+    /// A sheet of text rows; the first row is bold.
+    public struct ExtraSheet: Sendable {
+        public var name: String
+        public var rows: [[String]]
+        /// Widths of the first columns, in characters.
+        public var widths: [Double]
+
+        public init(name: String, rows: [[String]], widths: [Double] = [100]) {
+            self.name = name
+            self.rows = rows
+            self.widths = widths
         }
     }
 
@@ -32,6 +66,7 @@ public final class XLSXWriter {
     private var workbook: UnsafeMutablePointer<lxw_workbook>?
     private let worksheet: UnsafeMutablePointer<lxw_worksheet>
     private let boldFormat: UnsafeMutablePointer<lxw_format>
+    private let highlightFormat: UnsafeMutablePointer<lxw_format>
     private let textFormat: UnsafeMutablePointer<lxw_format>
     private let dateFormat: UnsafeMutablePointer<lxw_format>
     private let dateTimeFormat: UnsafeMutablePointer<lxw_format>
@@ -46,7 +81,7 @@ public final class XLSXWriter {
         output = try AtomicOutput(destination: path)
         output.closeDescriptor()
         var settings = lxw_workbook_options()
-        settings.constant_memory = options.sharedStrings ? 0 : 1
+        settings.constant_memory = options.needsMemoryMode ? 0 : 1
         settings.use_zip64 = 1
         guard let workbook = workbook_new_opt(output.temporaryPath, &settings),
             let worksheet = workbook_add_worksheet(workbook, XLSXWriter.safeSheetName(options.sheetName))
@@ -63,10 +98,92 @@ public final class XLSXWriter {
         format_set_num_format(dateFormat, "yyyy-mm-dd")
         dateTimeFormat = workbook_add_format(workbook)
         format_set_num_format(dateTimeFormat, "yyyy-mm-dd hh:mm:ss")
-        for column in options.textColumns.sorted() {
-            worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), 18, textFormat)
+        highlightFormat = workbook_add_format(workbook)
+        format_set_bold(highlightFormat)
+        format_set_bg_color(highlightFormat, 0xFFF2CC)
+        for column in Set(options.textColumns).union(options.columnWidths.keys).sorted() {
+            let width = options.columnWidths[column] ?? 18
+            worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width,
+                                 options.textColumns.contains(column) ? textFormat : nil)
         }
         if options.header { worksheet_freeze_panes(worksheet, 1, 0) }
+        if options.reproducible {
+            var properties = lxw_doc_properties()
+            properties.created = 1_767_225_600  // 2026-01-01T00:00:00Z
+            workbook_set_properties(workbook, &properties)
+        }
+        do {
+            try addExtras(workbook)
+        } catch {
+            workbook_close(workbook)
+            self.workbook = nil
+            output.discard()
+            throw error
+        }
+    }
+
+    /// Dropdowns, header notes and the extra sheets.
+    private func addExtras(_ workbook: UnsafeMutablePointer<lxw_workbook>) throws {
+        var listsSheet: UnsafeMutablePointer<lxw_worksheet>?
+        var listsColumn: lxw_col_t = 0
+        for sheet in options.extraSheets {
+            guard let extra = workbook_add_worksheet(workbook, XLSXWriter.safeSheetName(sheet.name)) else {
+                throw SpreadsheetError(.writeFailed, "cannot add the sheet '\(sheet.name)'", file: path)
+            }
+            for (c, width) in sheet.widths.enumerated() {
+                worksheet_set_column(extra, lxw_col_t(c), lxw_col_t(c), width, nil)
+            }
+            for (r, row) in sheet.rows.enumerated() {
+                for (c, text) in row.enumerated() where !text.isEmpty {
+                    worksheet_write_string(extra, lxw_row_t(r), lxw_col_t(c), text, r == 0 ? boldFormat : nil)
+                }
+            }
+        }
+        for (column, values) in options.choices.sorted(by: { $0.key < $1.key }) where !values.isEmpty {
+            var validation = lxw_data_validation()
+            validation.ignore_blank = UInt8(LXW_VALIDATION_ON.rawValue)
+            let joined = values.joined(separator: ",")
+            var formula: UnsafeMutablePointer<CChar>?
+            var list: [UnsafeMutablePointer<CChar>?] = []
+            defer {
+                free(formula)
+                list.forEach { free($0) }
+            }
+            if joined.utf8.count <= 255 && !values.contains(where: { $0.contains(",") }) {
+                list = values.map { strdup($0) } + [nil]
+                validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+            } else {
+                // Excel caps an inline list at 255 characters: long lists live on a hidden sheet.
+                if listsSheet == nil {
+                    listsSheet = workbook_add_worksheet(workbook, "Lists")
+                    if let listsSheet { worksheet_hide(listsSheet) }
+                }
+                guard let listsSheet else { throw SpreadsheetError(.writeFailed, "cannot add the Lists sheet", file: path) }
+                for (r, value) in values.enumerated() {
+                    worksheet_write_string(listsSheet, lxw_row_t(r), listsColumn, value, nil)
+                }
+                let letters = ColumnName.letters(Int(listsColumn))
+                formula = strdup("=Lists!$\(letters)$1:$\(letters)$\(values.count)")
+                validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST_FORMULA.rawValue)
+                validation.value_formula = formula
+                listsColumn += 1
+            }
+            let status = list.withUnsafeMutableBufferPointer { buffer -> lxw_error in
+                if !buffer.isEmpty { validation.value_list = buffer.baseAddress }
+                return worksheet_data_validation_range(worksheet, 1, lxw_col_t(column), 1_048_575, lxw_col_t(column),
+                                                       &validation)
+            }
+            guard status == LXW_NO_ERROR else {
+                throw SpreadsheetError(.writeFailed, "a dropdown cannot be added (\(String(cString: lxw_strerror(status))))",
+                                       file: path, column: column)
+            }
+        }
+        for (column, note) in options.headerNotes.sorted(by: { $0.key < $1.key }) {
+            var commentOptions = lxw_comment_options()
+            commentOptions.width = 320
+            commentOptions.height = 90
+            worksheet_write_comment_opt(worksheet, 0, lxw_col_t(column), note, &commentOptions)
+        }
     }
 
     deinit {
@@ -102,7 +219,8 @@ public final class XLSXWriter {
             guard failure == nil, type != .empty, column < 16_384 else { return }
             let status: lxw_error
             if isHeader {
-                status = writeString(bytes, rowIndex, column, format: boldFormat, scratch: &scratch)
+                let format = options.highlightedColumns.contains(column) ? highlightFormat : boldFormat
+                status = writeString(bytes, rowIndex, column, format: format, scratch: &scratch)
             } else if hasTextColumns && textColumns.contains(column) {
                 status = writeString(bytes, rowIndex, column, format: textFormat, scratch: &scratch)
             } else {

@@ -40,7 +40,7 @@ struct Convert: ParsableCommand {
             let rows = try Convert.copy(reader, to: destination, format: to, byteOrderMark: !noBOM) {
                 lostDigits.record($0)
             }
-            for warning in reader.warnings + lostDigits.warnings(header: nil) {
+            for warning in reader.warnings + lostDigits.warnings(header: []) {
                 Console.warning("\(input): \(warning)")
             }
             let seconds = Console.format(clock.now - started)

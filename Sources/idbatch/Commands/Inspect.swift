@@ -1,4 +1,5 @@
 import ArgumentParser
+import CheckInputs
 import Foundation
 import Spreadsheet
 
@@ -7,9 +8,12 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a file's format, encoding, sheets, header, row count and first rows.",
         discussion: """
-            The header is the first row with any text; rows counts the non-blank rows after it. With \
-            --json, prints one object with the keys format, encoding, delimiter, sheets, sheet, header, \
-            rows and first_rows (plus warnings).
+            The header is the row, among the first ten non-blank ones, whose cells name the most \
+            inputs (else the first non-blank row); rows counts the non-blank rows after it. The mapping \
+            says which input each column feeds and how it was matched (explicit, alias, normalised); \
+            unmapped columns are kept in reports. With --json, prints one object with the keys format, \
+            encoding, delimiter, sheets, sheet, header, header_row, rows, first_rows, mapping, unmapped \
+            and warnings.
             """
     )
 
@@ -21,6 +25,8 @@ struct Inspect: ParsableCommand {
 
     @Option(name: .customLong("rows"), help: "How many data rows to show.")
     var sampleRows = 5
+
+    @OptionGroup var check: CheckOptions
 
     @OptionGroup var inputOptions: InputOptions
 
@@ -36,6 +42,10 @@ struct Inspect: ParsableCommand {
         var header: [String]
         var rows: Int
         var firstRows: [[String]]
+        var mapping: [ColumnMapping.Match]
+        var unmapped: [String]
+        var unmappedReasons: [String: String]
+        var provider: String
         var warnings: [String]
 
         struct SheetEntry: Encodable {
@@ -45,7 +55,8 @@ struct Inspect: ParsableCommand {
         }
 
         enum CodingKeys: String, CodingKey {
-            case file, format, encoding, delimiter, sheets, sheet, header, rows, warnings
+            case file, format, encoding, delimiter, sheets, sheet, header, rows, warnings, mapping, unmapped, provider
+            case unmappedReasons = "unmapped_reasons"
             case headerRow = "header_row"
             case firstRows = "first_rows"
         }
@@ -53,10 +64,14 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         let report: Report
+        let (settings, _) = try check.settings()
         do {
-            report = try Inspect.inspect(input, options: inputOptions.readOptions, sampleRows: max(0, sampleRows))
+            report = try Inspect.inspect(input, settings: settings, options: inputOptions.readOptions,
+                                         sampleRows: max(0, sampleRows))
         } catch let error as SpreadsheetError {
             throw Console.fail(error)
+        } catch let problem as ColumnMapper.Problem {
+            throw check.fail(problem)
         }
         if json {
             let encoder = JSONEncoder()
@@ -68,25 +83,26 @@ struct Inspect: ParsableCommand {
         }
     }
 
-    static func inspect(_ path: String, options: ReadOptions, sampleRows: Int) throws -> Report {
-        let reader = try SpreadsheetReader(path: path, options: options)
-        var header: Row?
+    static func inspect(_ path: String, settings: CheckSettings, options: ReadOptions, sampleRows: Int) throws -> Report {
+        // The mapped file finds the header; date profiling is not needed here.
+        var settings = settings
+        settings.dateOrder = settings.dateOrder ?? .dayFirst
+        let file = try FileValidation(path: path, settings: settings, readOptions: options)
+        let reader = try SpreadsheetReader(path: path, options: file.readOptions)
         var rows = 0
         var first: [[String]] = []
         var progress = Progress()
         var lostDigits = LostDigits()
         while let row = try reader.next() {
-            if row.isBlank { continue }
-            if header == nil {
-                header = row
-                continue
-            }
+            guard let headerRow = file.headerRow, row.number > headerRow, !row.isBlank else { continue }
             rows += 1
             lostDigits.record(row)
             if first.count < sampleRows { first.append(row.cells.map(\.text)) }
             progress.update("inspecting: row \(row.number)")
         }
         progress.finish()
+        var reasons: [String: String] = [:]
+        for column in file.mapping.unmapped { if let reason = column.reason { reasons[column.column] = reason } }
         return Report(
             file: path,
             format: reader.format,
@@ -96,11 +112,15 @@ struct Inspect: ParsableCommand {
                 ? reader.sheets.map { Report.SheetEntry(name: $0.name, visible: $0.visible, kind: $0.kind.rawValue) }
                 : nil,
             sheet: reader.sheetName,
-            headerRow: header?.number,
-            header: header?.cells.map(\.text) ?? [],
+            headerRow: file.headerRow,
+            header: file.header,
             rows: rows,
             firstRows: first,
-            warnings: reader.warnings + lostDigits.warnings(header: header)
+            mapping: file.mapping.matches,
+            unmapped: file.mapping.unmapped.map(\.column),
+            unmappedReasons: reasons,
+            provider: settings.provider.rawValue,
+            warnings: reader.warnings + lostDigits.warnings(header: file.header)
         )
     }
 
@@ -123,6 +143,16 @@ struct Inspect: ParsableCommand {
             }
         } else {
             lines.append("header:    none (the sheet is empty)")
+        }
+        if !report.header.isEmpty {
+            lines.append("mapping (\(report.provider)):")
+            for match in report.mapping {
+                lines.append("  \(ColumnName.letters(match.index - 1).padding(3))\(match.column) -> \(match.input) (\(match.how.rawValue))")
+            }
+            if !report.unmapped.isEmpty {
+                let list = report.unmapped.map { name in report.unmappedReasons[name].map { "\(name) (\($0))" } ?? name }
+                lines.append("unmapped:  \(list.joined(separator: ", ")) (kept in reports)")
+            }
         }
         lines.append("rows:      \(report.rows) data rows")
         if !report.firstRows.isEmpty {

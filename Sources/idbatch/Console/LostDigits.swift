@@ -10,9 +10,10 @@ struct LostDigits {
         for column in row.columnsWithLostDigits { counts[column, default: 0] += 1 }
     }
 
-    func warnings(header: Row?) -> [String] {
+    func warnings(header: [String]) -> [String] {
         counts.keys.sorted().map { column in
-            let name = header.map { $0[column].text }.flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+            let text = column < header.count ? header[column] : ""
+            let name = text.isEmpty ? "" : " (\(text))"
             return "column \(ColumnName.letters(column))\(name): \(counts[column]!) number(s) have more than 15 digits; "
                 + "Excel keeps only 15, so the rest were lost. Format the column as text and type them again."
         }

@@ -1,0 +1,128 @@
+import ArgumentParser
+import CheckInputs
+import Spreadsheet
+
+/// `idbatch template`: ready-to-fill spreadsheets and job-file skeletons.
+struct TemplateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Write a ready-to-fill spreadsheet (or a job-file skeleton) for a provider, country and type.",
+        discussion: """
+            xlsx templates have a header of input names (required ones marked * and highlighted), ID \
+            columns formatted as text, dropdowns for enumerated inputs, a note on each header cell and an \
+            Instructions sheet. CSV templates get the header and a commented job file beside them \
+            (FILE.job.yaml). --type takes person, vehicle, company or a table column such as \
+            person-foreigner. --all DIR writes every template idbatch ships (as in templates/).
+            """
+    )
+
+    @Option(help: "truora-checks, truora-batch or trulioo.")
+    var provider: Provider?
+
+    @Option(help: ArgumentHelp("Country (CO, BR, CL, MX, PE, CR, ALL); required for Truora.", valueName: "CC"))
+    var country: String?
+
+    @Option(help: ArgumentHelp("person, vehicle, company, or person-national, person-foreigner, vehicle-national, "
+                               + "vehicle-foreigner.", valueName: "T"))
+    var type: String?
+
+    @Option(help: "xlsx or csv.")
+    var format: SpreadsheetFormat = .xlsx
+
+    @Option(name: .shortAndLong, help: "Output file (default: PROVIDER-COUNTRY-TYPE.xlsx here).")
+    var output: String?
+
+    @Flag(help: "Print a commented job-file skeleton on stdout instead.")
+    var job = false
+
+    @Option(help: ArgumentHelp("Write every shipped template into this folder.", valueName: "DIR"))
+    var all: String?
+
+    func validate() throws {
+        if all == nil && provider == nil { throw ValidationError("--provider is required (truora-checks, truora-batch, trulioo)") }
+    }
+
+    func run() throws {
+        if let all {
+            try OutputFolder.ensure(all)
+            var count = 0
+            for template in Template.all() {
+                let folder = "\(all)/\(template.provider.rawValue)"
+                try OutputFolder.ensure(folder)
+                try Self.write(template, format: .xlsx, to: "\(folder)/\(template.name).xlsx")
+                count += 1
+            }
+            Console.note("wrote \(count) templates to \(all)")
+            return
+        }
+        let template: Template
+        do {
+            template = try Template(provider: provider!, country: country.flatMap(ValueText.country), kind: try kind())
+        } catch let problem as Template.Problem {
+            throw ValidationError(problem.message)
+        }
+        if job {
+            FileHandleOutput.stdout(JobSkeleton.text(for: template))
+            return
+        }
+        let path = output ?? "\(template.provider.rawValue)-\(template.name).\(format.rawValue)"
+            .replacingOccurrences(of: "trulioo-trulioo", with: "trulioo")
+        try Self.write(template, format: format, to: path)
+        Console.note("wrote \(path)")
+    }
+
+    private func kind() throws -> TruoraRequirements.CheckKind? {
+        guard let type else { return nil }
+        if let kind = TruoraRequirements.CheckKind(rawValue: type.lowercased()) { return kind }
+        switch type.lowercased() {
+        case "person": return .personNational
+        case "vehicle": return .vehicleNational
+        case "company": return .company
+        default:
+            throw ValidationError("--type takes person, vehicle, company or one of "
+                                  + TruoraRequirements.CheckKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+    }
+
+    static func write(_ template: Template, format: SpreadsheetFormat, to path: String) throws {
+        var header = Row(number: 1)
+        for column in template.columns { header.append(Cell(text: column.header, type: .text)) }
+        do {
+            switch format {
+            case .csv:
+                let writer = try CSVWriter(path: path)
+                do {
+                    try writer.write(header)
+                    try writer.close()
+                } catch {
+                    writer.discard()
+                    throw error
+                }
+                let jobPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".job.yaml"
+                try PrivateFile.write(JobSkeleton.text(for: template), to: jobPath)
+            case .xlsx:
+                var options = XLSXWriter.Options(sheetName: template.provider == .trulioo ? "Personas" : "Checks")
+                for (index, column) in template.columns.enumerated() {
+                    if column.isText { options.textColumns.insert(index) }
+                    if !column.choices.isEmpty { options.choices[index] = column.choices }
+                    if column.required { options.highlightedColumns.insert(index) }
+                    options.headerNotes[index] = column.note
+                    options.columnWidths[index] = max(14, Double(column.header.count) + 4)
+                }
+                options.extraSheets = [XLSXWriter.ExtraSheet(name: "Instructions", rows: template.instructions,
+                                                             widths: [24, 24, 80, 40])]
+                options.reproducible = true
+                let writer = try XLSXWriter(path: path, options: options)
+                do {
+                    try writer.write(header)
+                    try writer.close()
+                } catch {
+                    writer.discard()
+                    throw error
+                }
+            }
+        } catch let error as SpreadsheetError {
+            throw Console.fail(error)
+        }
+    }
+}

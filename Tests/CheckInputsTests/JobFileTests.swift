@@ -1,0 +1,84 @@
+import CheckInputs
+import Testing
+
+@Suite("Job files and templates")
+struct JobFileTests {
+    @Test("a full job file")
+    func full() throws {
+        let job = try JobFile.parse("""
+            version: 1
+            provider: truora-checks
+            country: co
+            type: person
+            dates: day-first
+            mapping:
+              national_id: "Identificador"
+              last_name: ["Apellido 1", "Apellido 2"]
+              date_of_birth: {day: D, month: E, year: 6}
+            ignore: [Observaciones]
+            constants:
+              phone_number: "+570000000"
+            consent:
+              attested_by: "Ana, Compliance"
+              reference: "Contrato 114"
+            report:
+              format: csv
+            """, file: "job.yaml")
+        let settings = job.settings
+        #expect(settings.country == "CO" && settings.type == "person" && settings.dateOrder == .dayFirst)
+        #expect(settings.bindings.map(\.target) == ["national_id", "last_name.1", "last_name.2", "date_of_birth.day",
+                                                    "date_of_birth.month", "date_of_birth.year", "-"])
+        #expect(settings.consent == ConsentAttestation(attestedBy: "Ana, Compliance", reference: "Contrato 114"))
+        #expect(job.reportFormat == .csv)
+    }
+
+    @Test("each wrong key gets its own message and line", arguments: [
+        ("version: 1\nprovder: trulioo\n", "unknown key 'provder' (did you mean provider?)", 2),
+        ("version: 2\n", "version 2 is not supported", 1),
+        ("provider: trulioo\n", "version is missing", nil),
+        ("version: 1\nprovider: acme\n", "provider 'acme' is not one of", 2),
+        ("version: 1\nmapping:\n  nationl_id: B\n", "did you mean national_id?", 3),
+        ("version: 1\nconstants:\n  user_authorized: true\n", "consent is not a constant", 3),
+        ("version: 1\nconsent:\n  reference: x\n", "consent needs attested_by", 3),
+        ("version: 1\ncountry: AR\n", "Truora checks these countries", 2),
+        ("version: 1\nmapping: [a, b]\n", "mapping holds input: column pairs", 2),
+        ("version: [1\n", "not valid YAML", nil),
+    ] as [(String, String, Int?)])
+    func problems(text: String, message: String, line: Int?) {
+        do {
+            _ = try JobFile.parse(text, file: "job.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+            #expect(error.line == line)
+        }
+    }
+
+    @Test("every shipped template's job skeleton is a valid job file for it")
+    func skeletons() throws {
+        let templates = Template.all()
+        #expect(templates.count == 53)
+        for template in templates {
+            let job = try JobFile.parse(JobSkeleton.text(for: template), file: template.name)
+            #expect(job.settings.provider == template.provider)
+            #expect(job.settings.country == template.country)
+        }
+    }
+
+    @Test("a template's headers map back onto its inputs")
+    func headersMapBack() throws {
+        for template in Template.all() {
+            let mapping = try ColumnMapper(provider: template.provider).map(header: template.columns.map(\.header))
+            #expect(mapping.matches.map(\.input) == template.columns.map(\.input), "\(template.provider) \(template.name)")
+        }
+    }
+
+    @Test("CO person-foreigner: foreign_id or ptp, both marked as alternatives")
+    func alternatives() throws {
+        let template = try Template(provider: .truoraChecks, country: "CO", kind: .personForeigner)
+        #expect(template.columns.map(\.header) == ["foreign_id *", "ptp *", "date_of_birth *", "issue_date *",
+                                                   "phone_number", "user_authorized *"])
+        #expect(template.columns[0].note.contains("Required unless ptp is filled"))
+        #expect(throws: Template.Problem.self) { try Template(provider: .truoraChecks, country: "BR", kind: .personForeigner) }
+    }
+}
