@@ -82,6 +82,7 @@ public final class FileValidation {
         var summary = ValidationSummary()
         guard let headerRow else { return summary }
         var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: dateEvidence)
+        validator.digitsMayBeNumbers = format == .csv
         summary.dateOrders = validator.dateOrderByColumn.map { ($0.column, $0.order?.rawValue ?? "mixed") }
         let reader = try SpreadsheetReader(path: path, options: readOptions)
         while let row = try reader.next() {

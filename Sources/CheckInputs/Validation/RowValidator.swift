@@ -29,6 +29,9 @@ public struct RowValidator {
     /// 0-based column → the order of its `a/b/yyyy` dates (nil: the column mixes orders).
     private let dateOrders: [Int: DateOrder?]
     private var seen: [Int: Int] = [:]
+    /// CSV has no cell types, and Excel writes numbers there as it displays them: an all-digit ID
+    /// read from CSV is treated like a number cell, so lost leading zeros are named as such.
+    public var digitsMayBeNumbers = false
 
     /// Inputs whose values are dates.
     static let dateTargets: Set<String> = ["date_of_birth", "issue_date", "payment_date", "dob"]
@@ -80,7 +83,11 @@ public struct RowValidator {
             // A CSV report or error file neutralised `+57…` as `'+57…`; a fixed file dropped back in has it.
             if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@".contains(second) { text.removeFirst() }
             guard !text.isEmpty, cell.type != .empty else { continue }
-            values[match.input] = Value(text: text, type: cell.type, precisionLost: cell.precisionLost,
+            let isID = TruoraInput.named(match.input)?.isIdentifier == true || match.input == "document_number"
+                || TruliooField.named(match.input)?.isIdentifier == true
+            let type: CellType = digitsMayBeNumbers && isID && cell.type == .text && text.allSatisfy(\.isASCIIDigit)
+                ? .number : cell.type
+            values[match.input] = Value(text: text, type: type, precisionLost: cell.precisionLost,
                                         column: match.column, columnIndex: match.index - 1)
         }
         for (name, text) in settings.constants where values[name] == nil {
