@@ -196,7 +196,7 @@ public struct JobFile: Sendable, Equatable {
                 case let other: throw problem(keyNode, "consent has attested_by and reference, not '\(other)'")
                 }
             }
-            guard let attestedBy, !attestedBy.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let attestedBy, !attestedBy.trimmed.isEmpty else {
                 throw problem(node, "consent needs attested_by: the name or role of the person who attests it")
             }
             settings.consent = ConsentAttestation(attestedBy: attestedBy, reference: reference)

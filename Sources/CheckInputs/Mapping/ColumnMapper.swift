@@ -86,7 +86,7 @@ public struct ColumnMapper: Sendable {
         }
 
         for (index, text) in header.enumerated() where assigned[index] == nil {
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmed
             if trimmed.isEmpty || trimmed.lowercased().hasPrefix("idbatch_") { continue }
             guard let (concept, how) = Self.match(trimmed) else { continue }
             guard let target = HeaderAliases.target(for: concept, provider: provider) else {

@@ -4,7 +4,7 @@ import Spreadsheet
 public struct ColumnReference: Sendable, Hashable, CustomStringConvertible {
     public var text: String
 
-    public init(_ text: String) { self.text = text.trimmingCharacters(in: .whitespaces) }
+    public init(_ text: String) { self.text = text.trimmed }
 
     public var description: String { text }
 
@@ -12,7 +12,7 @@ public struct ColumnReference: Sendable, Hashable, CustomStringConvertible {
     /// column letter (`C`), else a 1-based number. Header text wins, so a column titled `RUT` is
     /// that column and not the letters R-U-T.
     public func resolve(in header: [String]) -> Int? {
-        if let exact = header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == text }) { return exact }
+        if let exact = header.firstIndex(where: { $0.trimmed == text }) { return exact }
         let key = HeaderText.normalise(text)
         if !key.isEmpty, let match = header.firstIndex(where: { HeaderText.normalise($0) == key }) { return match }
         if let number = Int(text), number >= 1 { return number - 1 }

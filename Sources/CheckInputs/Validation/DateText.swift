@@ -63,8 +63,48 @@ public enum DateText {
     /// 1-12 for a month name or abbreviation in Spanish, Portuguese or English.
     static func month(named text: String) -> Int? { months[HeaderText.normalise(text)] }
 
+    /// `a/b/yyyy`, `yyyy-mm-dd`, `yyyymmdd` read from the bytes, with an optional time after a `T` or
+    /// a space; nil when the text is anything else (month names are left to the slow path).
+    private static func numericFields(_ text: String) -> Fields? {
+        var numbers = (0, 0, 0)
+        var widths = (0, 0, 0)
+        var index = 0
+        var separator: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(byte - 48)
+                switch index {
+                case 0: numbers.0 = numbers.0 * 10 + digit; widths.0 += 1
+                case 1: numbers.1 = numbers.1 * 10 + digit; widths.1 += 1
+                default: numbers.2 = numbers.2 * 10 + digit; widths.2 += 1
+                }
+                if widths.0 > 8 || widths.1 > 4 || widths.2 > 4 { return nil }
+            case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                guard index < 2, separator == 0 || separator == byte else { return nil }
+                separator = byte
+                index += 1
+            case UInt8(ascii: "T"), UInt8(ascii: " "):
+                guard index == 2 || (index == 0 && widths.0 == 8) else { return nil }
+                return finish(numbers, widths, index)
+            default:
+                return nil
+            }
+        }
+        return finish(numbers, widths, index)
+    }
+
+    private static func finish(_ n: (Int, Int, Int), _ w: (Int, Int, Int), _ index: Int) -> Fields? {
+        if index == 0 && w.0 == 8 { return .iso(year: n.0 / 10_000, month: n.0 / 100 % 100, day: n.0 % 100) }
+        guard index == 2, w.0 > 0, w.1 > 0, w.2 > 0, w.1 <= 2 else { return nil }
+        if w.0 == 4 && w.2 <= 2 { return .iso(year: n.0, month: n.1, day: n.2) }
+        if w.0 <= 2 && w.2 == 4 { return .numeric(n.0, n.1, year: n.2) }
+        return nil
+    }
+
     static func fields(_ raw: String) -> Fields? {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        if let fast = numericFields(raw) { return fast }
+        let text = raw.trimmed
         // A date-time keeps its date.
         let datePart = text.split(separator: "T", maxSplits: 1).first.map(String.init) ?? text
         let head = datePart.split(separator: " ", maxSplits: 1).first.map(String.init) ?? datePart

@@ -79,7 +79,7 @@ public struct RowValidator {
         var values: [String: Value] = [:]
         for match in mapping.matches where match.index - 1 < row.count {
             let cell = row[match.index - 1]
-            var text = cell.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            var text = cell.text.trimmed
             // A CSV report or error file neutralised `+57…` as `'+57…`; a fixed file dropped back in has it.
             if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@".contains(second) { text.removeFirst() }
             guard !text.isEmpty, cell.type != .empty else { continue }
@@ -173,6 +173,8 @@ public struct RowValidator {
         {
             // Only a tax ID and no type given: a company check.
             type = "company"
+        } else if let settingsType = settings.type, let known = Self.personTypes[settingsType.lowercased()] {
+            type = known
         } else {
             type = Self.personTypes[HeaderText.normalise(type)] ?? type
         }

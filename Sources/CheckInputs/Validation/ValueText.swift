@@ -2,6 +2,12 @@
 public enum ValueText {
     /// `sí`, `sim`, `yes`, `x`, `1`, `TRUE`, `verdadero` → true; `no`, `não`, `0`, `FALSE` → false; else nil.
     public static func boolean(_ text: String) -> Bool? {
+        // The usual answers without the full normalisation.
+        switch text {
+        case "sim", "si", "sí", "Sí", "Si", "Sim", "SI", "SIM", "yes", "Yes", "YES", "x", "X", "1", "TRUE", "true": return true
+        case "no", "No", "NO", "não", "Não", "nao", "0", "FALSE", "false": return false
+        default: break
+        }
         switch HeaderText.normalise(text) {
         case "si", "s", "sim", "yes", "y", "x", "1", "true", "verdadero", "verdadeiro", "v", "autorizo", "acepto",
             "autorizado", "ok":
@@ -50,7 +56,7 @@ public enum ValueText {
 
     /// `daily|weekly|monthly|yearly` or a number and d, w, m or y (`3d`), lowercased; nil otherwise.
     public static func frequency(_ text: String) -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let value = text.trimmed.lowercased()
         if ["daily", "weekly", "monthly", "yearly"].contains(value) { return value }
         guard let unit = value.last, "dwmy".contains(unit), value.count > 1,
             let count = Int(value.dropLast()), count > 0
