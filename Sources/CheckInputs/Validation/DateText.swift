@@ -64,7 +64,7 @@ public enum DateText {
     static func month(named text: String) -> Int? { months[HeaderText.normalise(text)] }
 
     /// `a/b/yyyy`, `yyyy-mm-dd`, `yyyymmdd` read from the bytes, with an optional time after a `T` or
-    /// a space; nil when the text is anything else (month names are left to the slow path).
+    /// a space, read from the bytes; nil when the text is anything else.
     private static func numericFields(_ text: String) -> Fields? {
         var numbers = (0, 0, 0)
         var widths = (0, 0, 0)
@@ -103,21 +103,8 @@ public enum DateText {
     }
 
     static func fields(_ raw: String) -> Fields? {
-        if let fast = numericFields(raw) { return fast }
         let text = raw.trimmed
-        // A date-time keeps its date.
-        let datePart = text.split(separator: "T", maxSplits: 1).first.map(String.init) ?? text
-        let head = datePart.split(separator: " ", maxSplits: 1).first.map(String.init) ?? datePart
-        if head.count == 8, head.allSatisfy(\.isASCIIDigit), let n = Int(head) {
-            return .iso(year: n / 10_000, month: n / 100 % 100, day: n % 100)
-        }
-        let numbers = head.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
-        if numbers.count == 3, numbers.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) && !$0.isEmpty }) {
-            let values = numbers.compactMap { Int($0) }
-            if numbers[0].count == 4 { return .iso(year: values[0], month: values[1], day: values[2]) }
-            if numbers[2].count == 4 { return .numeric(values[0], values[1], year: values[2]) }
-            return nil
-        }
+        if let numeric = numericFields(text) { return numeric }
         // Month names: `12-abr-1990`, `12 de abril de 1990`, `12 abr. 1990`.
         let words = HeaderText.normalise(text).split(separator: " ").filter { $0 != "de" && $0 != "del" }
         if words.count == 3, let day = Int(words[0]), let month = months[String(words[1])], words[2].count == 4,
@@ -133,7 +120,10 @@ public enum DateText {
     public static func parse(_ text: String, type: CellType, order: DateOrder?) -> Result<String, DateError> {
         if type == .number {
             // A serial number in a column that is not formatted as a date.
-            guard let serial = Double(text), serial == serial.rounded(), let date = serialDate(Int(serial)) else {
+            // Serial 0 is Excel's "1900-01-00": not a date either.
+            guard let serial = Double(text), serial == serial.rounded(), serial >= 1,
+                let date = ExcelDate.isoDate(serial: serial)
+            else {
                 return .failure(.init("is a number, not a date; type it as YYYY-MM-DD"))
             }
             return .success(date)
@@ -155,29 +145,6 @@ public enum DateText {
             return .failure(.init("is not a real calendar date"))
         }
         return .success(iso(year, month, day))
-    }
-
-    /// Excel's 1900 date system (serial 60, the non-existent 1900-02-29, is refused).
-    static func serialDate(_ serial: Int) -> String? {
-        guard serial >= 1, serial != 60, serial < 2_958_466 else { return nil }
-        // Days from 1970-01-01: serial 25569 is 1970-01-01 (for serials above 60).
-        let days = serial < 60 ? serial - 25_568 : serial - 25_569
-        let (y, m, d) = civil(fromDays: days)
-        return iso(y, m, d)
-    }
-
-    /// Howard Hinnant's civil_from_days.
-    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
     }
 
     static func iso(_ y: Int, _ m: Int, _ d: Int) -> String {

@@ -347,3 +347,14 @@ enum NumberText {
         }
     }
 }
+
+/// Excel date serials for code outside the reader (a serial typed into a column not formatted as a date).
+public enum ExcelDate {
+    /// `YYYY-MM-DD` for a whole-day serial in the 1900 or 1904 system; nil when it is not a date
+    /// (negative, too large, or 1900-02-29).
+    public static func isoDate(serial: Double, date1904: Bool = false) -> String? {
+        var bytes: [UInt8] = []
+        guard NumberText.appendDate(serial: serial, kind: .date, date1904: date1904, to: &bytes) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
