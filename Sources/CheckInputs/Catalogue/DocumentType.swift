@@ -83,10 +83,7 @@ extension DocumentType {
     /// when only one exists).
     public static func lookup(_ text: String, country: String?) -> DocumentType? {
         let key = HeaderText.normalise(text)
-        guard !key.isEmpty else { return nil }
-        let matches = all.filter { type in
-            HeaderText.normalise(type.code) == key || type.spellings.contains { HeaderText.normalise($0) == key }
-        }
+        guard let matches = byKey[key] else { return nil }
         if let country = country?.uppercased() {
             return matches.first { $0.countries?.contains(country) ?? true }
                 ?? matches.first { $0.countries == nil }
@@ -94,6 +91,15 @@ extension DocumentType {
         let meanings = Set(matches.map { "\($0.input)/\($0.holder)" })
         return meanings.count == 1 ? matches.first : nil
     }
+
+    /// Normalised code or spelling → the types it may mean, in ``all``'s order (built once: lookups run per row).
+    private static let byKey: [String: [DocumentType]] = {
+        var table: [String: [DocumentType]] = [:]
+        for type in all {
+            for key in Set(([type.code] + type.spellings).map(HeaderText.normalise)) { table[key, default: []].append(type) }
+        }
+        return table
+    }()
 
     /// The codes valid in `country`, for dropdowns and messages.
     public static func codes(for country: String?) -> [String] {

@@ -153,7 +153,6 @@ public struct ColumnMapper: Sendable {
     /// The concept a header names and how it matched, or nil.
     static func match(_ header: String) -> (String, ColumnMapping.How)? {
         if let concept = HeaderAliases.byExactAlias[header.lowercased()] { return (concept, .alias) }
-        if let concept = HeaderAliases.byNormalisedAlias[HeaderText.normalise(header)] { return (concept, .normalised) }
         let words = key(header).split(separator: " ").map(String.init)
         guard !words.isEmpty else { return nil }
         if let concept = aliasKeys[words.joined(separator: " ")] { return (concept, .normalised) }

@@ -136,18 +136,6 @@ public enum HeaderAliases {
         }
     }
 
-    /// Normalised alias → concept, built once.
-    static let byNormalisedAlias: [String: String] = {
-        var result: [String: String] = [:]
-        for (target, aliases) in table {
-            for alias in aliases + [target] {
-                let key = HeaderText.normalise(alias)
-                if result[key] == nil { result[key] = target }
-            }
-        }
-        return result
-    }()
-
     /// Exact alias (trimmed, case-insensitive) → concept.
     static let byExactAlias: [String: String] = {
         var result: [String: String] = [:]

@@ -7,9 +7,7 @@ public enum HeaderText {
     /// (`10/`, `¹`) dropped, dotted acronyms joined (`C.C.` → `cc`), other punctuation and
     /// underscores turned into single spaces.
     public static func normalise(_ text: String) -> String {
-        var folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
-            .lowercased()
-        folded = removingBracketed(folded)
+        var folded = removingBracketed(fold(text))
         var scalars = Array(folded.unicodeScalars)
         // `N°`, `Nº`: the ordinal marks are punctuation here.
         scalars = scalars.map { "°º¹²³ª".unicodeScalars.contains($0) ? " " : $0 }
@@ -35,6 +33,33 @@ public enum HeaderText {
             if !current.isEmpty { words.append(current) }
         }
         return words.joined(separator: " ")
+    }
+
+    /// The accented letters of Spanish and Portuguese, folded without Foundation (which bridges
+    /// through NSString and was most of the cost of normalising cell values such as `Sí`).
+    private static let latinFolds: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for (plain, accented) in [("a", "áàâãäåÁÀÂÃÄÅ"), ("e", "éèêëÉÈÊË"), ("i", "íìîïÍÌÎÏ"), ("o", "óòôõöÓÒÔÕÖ"),
+                                  ("u", "úùûüÚÙÛÜ"), ("n", "ñÑ"), ("c", "çÇ")] {
+            for scalar in accented.unicodeScalars { table[scalar] = plain.unicodeScalars.first! }
+        }
+        return table
+    }()
+
+    /// Lowercased with accents removed; other scripts and marks go through Foundation's folding.
+    private static func fold(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                result.append(scalar.properties.isUppercase ? Unicode.Scalar(scalar.value + 32)! : scalar)
+            } else if let plain = latinFolds[scalar] {
+                result.append(plain)
+            } else {
+                return text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+                    .lowercased()
+            }
+        }
+        return String(result)
     }
 
     /// `C.C.`, `n.i.t`, `r.u.t.` → the letters joined; nil for anything else.

@@ -2,12 +2,6 @@
 public enum ValueText {
     /// `sí`, `sim`, `yes`, `x`, `1`, `TRUE`, `verdadero` → true; `no`, `não`, `0`, `FALSE` → false; else nil.
     public static func boolean(_ text: String) -> Bool? {
-        // The usual answers without the full normalisation.
-        switch text {
-        case "sim", "si", "sí", "Sí", "Si", "Sim", "SI", "SIM", "yes", "Yes", "YES", "x", "X", "1", "TRUE", "true": return true
-        case "no", "No", "NO", "não", "Não", "nao", "0", "FALSE", "false": return false
-        default: break
-        }
         switch HeaderText.normalise(text) {
         case "si", "s", "sim", "yes", "y", "x", "1", "true", "verdadero", "verdadeiro", "v", "autorizo", "acepto",
             "autorizado", "ok":
