@@ -72,6 +72,12 @@ public struct ColumnMapping: Sendable {
         matches.first { $0.input == target }.map { $0.index - 1 }
     }
 
+    /// 0-based columns that hold IDs or phones: written as text in xlsx so zeros and `+` survive.
+    public var textColumns: Set<Int> {
+        Set(matches.filter { HeaderAliases.holdsIdentifier($0.input) || $0.input == "phone_number" || $0.input == "phone" }
+            .map { $0.index - 1 })
+    }
+
     /// Whether some column is mapped to `target`.
     public func has(_ target: String) -> Bool { column(for: target) != nil }
 

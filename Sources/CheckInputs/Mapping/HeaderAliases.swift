@@ -107,6 +107,12 @@ public enum HeaderAliases {
                                   "CustomerReferenceID", "client_reference_id", "código de cliente", "customer id"]),
     ]
 
+    /// Whether a target holds an identity-document number (checked as an ID, written as text).
+    public static func holdsIdentifier(_ target: String) -> Bool {
+        TruoraInput.named(target)?.isIdentifier == true || TruliooField.named(target)?.isIdentifier == true
+            || target == "document_number" || target == "national_id.dv"
+    }
+
     /// Concepts Trulioo calls differently.
     private static let truliooNames: [String: String] = [
         "date_of_birth": "dob", "date_of_birth.day": "dob.day", "date_of_birth.month": "dob.month",

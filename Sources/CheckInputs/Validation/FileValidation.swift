@@ -1,8 +1,8 @@
 import Spreadsheet
 
-/// One input file read for checks: its header found, its columns mapped, its date columns
-/// profiled, then its rows validated one by one. The file is read twice (profile, then
-/// validate), so memory stays flat however many rows it has.
+/// One input file read for checks: opening it finds the header and maps its columns;
+/// ``validate(_:)`` profiles its date columns and then validates its rows one by one, reading the
+/// file twice so memory stays flat however many rows it has.
 public final class FileValidation {
     public let path: String
     public let settings: CheckSettings
@@ -18,7 +18,6 @@ public final class FileValidation {
     /// 1-based source row of the header; nil for an empty sheet.
     public let headerRow: Int?
     public let mapping: ColumnMapping
-    private let dateEvidence: [Int: DateOrder.Evidence]
 
     /// Reads the file once to find the header, map it and profile its date columns.
     ///
@@ -52,26 +51,12 @@ public final class FileValidation {
             }
             if let index = HeaderDetector.headerIndex(in: leading, mapper: mapper) {
                 headerRowFound = leading[index]
-                leading.removeFirst(index + 1)
             }
         }
         header = headerRowFound?.cells.map(\.text) ?? []
         headerRow = headerRowFound?.number
         mapping = try mapper.map(header: header)
 
-        // Date evidence from every value of every date column.
-        var evidence: [Int: DateOrder.Evidence] = [:]
-        let dateColumns = settings.dateOrder == nil ? RowValidator.dateColumns(in: mapping) : []
-        if headerRowFound != nil && !dateColumns.isEmpty {
-            func record(_ row: Row) {
-                for column in dateColumns where column < row.count && row.type(at: column) == .text {
-                    evidence[column, default: DateOrder.Evidence()].record(row[column].text)
-                }
-            }
-            if settings.headerRow == nil { leading.forEach(record) }
-            while let row = try reader.next() { record(row) }
-        }
-        dateEvidence = evidence
         readWarnings = reader.warnings
     }
 
@@ -81,9 +66,9 @@ public final class FileValidation {
     public func validate(_ body: (Row, RowOutcome) throws -> Void) throws -> ValidationSummary {
         var summary = ValidationSummary()
         guard let headerRow else { return summary }
-        var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: dateEvidence)
+        var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: try dateEvidence(after: headerRow))
         validator.digitsMayBeNumbers = format == .csv
-        summary.dateOrders = validator.dateOrderByColumn.map { ($0.column, $0.order?.rawValue ?? "mixed") }
+        summary.dateOrders = validator.dateOrderByColumn
         let reader = try SpreadsheetReader(path: path, options: readOptions)
         while let row = try reader.next() {
             guard row.number > headerRow, !row.isBlank else { continue }
@@ -94,18 +79,41 @@ public final class FileValidation {
         readWarnings = reader.warnings
         return summary
     }
+
+    /// What every value of every date column says about day/month order; no pass over the file
+    /// when there is no date column or the order is forced.
+    private func dateEvidence(after headerRow: Int) throws -> [Int: DateOrder.Evidence] {
+        let columns = settings.dateOrder == nil ? RowValidator.dateColumns(in: mapping) : []
+        guard !columns.isEmpty else { return [:] }
+        var evidence: [Int: DateOrder.Evidence] = [:]
+        let reader = try SpreadsheetReader(path: path, options: readOptions)
+        while let row = try reader.next() {
+            guard row.number > headerRow else { continue }
+            for column in columns where column < row.count && row.type(at: column) == .text {
+                evidence[column, default: DateOrder.Evidence()].record(row[column].text)
+            }
+        }
+        return evidence
+    }
 }
 
 /// Counts for a validated file: rows read = valid + failed, always.
 public struct ValidationSummary: Sendable, Equatable {
+    /// The order used for a date column's `a/b/yyyy` values.
+    public struct DateColumnOrder: Sendable, Equatable {
+        /// Header text.
+        public var column: String
+        /// `day-first`, `month-first`, or `mixed` (such values are refused).
+        public var order: String
+    }
+
     public var rowsRead = 0
     public var valid = 0
     public var failed = 0
     /// Rows failing with each code (a row with two problems counts under both codes).
     public var failedByCode: [String: Int] = [:]
     public var warningsByCode: [String: Int] = [:]
-    /// Header text and the order used for its `a/b/yyyy` dates (`day-first`, `month-first`, `mixed`).
-    public var dateOrders: [(column: String, order: String)] = []
+    public var dateOrders: [DateColumnOrder] = []
 
     public init() {}
 
@@ -114,11 +122,5 @@ public struct ValidationSummary: Sendable, Equatable {
         if outcome.isValid { valid += 1 } else { failed += 1 }
         for code in Set(outcome.issues.filter(\.isError).map(\.code)) { failedByCode[code, default: 0] += 1 }
         for code in Set(outcome.issues.filter { !$0.isError }.map(\.code)) { warningsByCode[code, default: 0] += 1 }
-    }
-
-    public static func == (a: ValidationSummary, b: ValidationSummary) -> Bool {
-        a.rowsRead == b.rowsRead && a.valid == b.valid && a.failed == b.failed && a.failedByCode == b.failedByCode
-            && a.warningsByCode == b.warningsByCode && a.dateOrders.map(\.column) == b.dateOrders.map(\.column)
-            && a.dateOrders.map(\.order) == b.dateOrders.map(\.order)
     }
 }

@@ -2,10 +2,21 @@ import Spreadsheet
 
 /// What one row becomes: the provider inputs ready to send, and what is wrong with it.
 public struct RowOutcome: Sendable, Equatable {
+    /// One input to send.
+    public struct Input: Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
     /// The source row number.
     public var row: Int
-    /// Input name and normalised value, in the provider's order (`type`, `country` first for Truora).
-    public var inputs: [(name: String, value: String)]
+    /// Inputs with normalised values, in the provider's order (`type`, `country` first for Truora).
+    public var inputs: [Input]
     /// The requirement-table column the row was checked against (`person-national`), Truora only.
     public var kind: TruoraRequirements.CheckKind?
     public var issues: [RowIssue]
@@ -14,11 +25,6 @@ public struct RowOutcome: Sendable, Equatable {
     public var errors: [RowIssue] { issues.filter(\.isError) }
 
     public func value(_ name: String) -> String? { inputs.first { $0.name == name }?.value }
-
-    public static func == (a: RowOutcome, b: RowOutcome) -> Bool {
-        a.row == b.row && a.kind == b.kind && a.issues == b.issues
-            && a.inputs.map(\.name) == b.inputs.map(\.name) && a.inputs.map(\.value) == b.inputs.map(\.value)
-    }
 }
 
 /// Turns rows into provider inputs, applying the requirement table, the ID rules, date and phone
@@ -32,6 +38,8 @@ public struct RowValidator {
     /// CSV has no cell types, and Excel writes numbers there as it displays them: an all-digit ID
     /// read from CSV is treated like a number cell, so lost leading zeros are named as such.
     public var digitsMayBeNumbers = false
+    /// 0-based columns holding ID numbers (decided once, not per cell).
+    private let identifierColumns: Set<Int>
 
     /// Inputs whose values are dates.
     static let dateTargets: Set<String> = ["date_of_birth", "issue_date", "payment_date", "dob"]
@@ -49,6 +57,7 @@ public struct RowValidator {
             }
         }
         dateOrders = orders
+        identifierColumns = Set(mapping.matches.filter { HeaderAliases.holdsIdentifier($0.input) }.map { $0.index - 1 })
     }
 
     /// The columns whose dates need ``DateOrder/Evidence`` gathered before validation.
@@ -56,10 +65,11 @@ public struct RowValidator {
         mapping.matches.filter { dateTargets.contains($0.input) }.map { $0.index - 1 }
     }
 
-    /// The order chosen for each date column, by header text (nil: mixed), for the summary.
-    public var dateOrderByColumn: [(column: String, order: DateOrder?)] {
-        dateOrders.keys.sorted().map { column in
-            (mapping.matches.first { $0.index - 1 == column }?.column ?? ColumnName.letters(column), dateOrders[column]!)
+    /// The order chosen for each date column, for the summary.
+    public var dateOrderByColumn: [ValidationSummary.DateColumnOrder] {
+        dateOrders.sorted { $0.key < $1.key }.map { column, order in
+            .init(column: mapping.matches.first { $0.index - 1 == column }?.column ?? ColumnName.letters(column),
+                  order: order?.rawValue ?? "mixed")
         }
     }
 
@@ -83,8 +93,7 @@ public struct RowValidator {
             // A CSV report or error file neutralised `+57…` as `'+57…`; a fixed file dropped back in has it.
             if text.hasPrefix("'"), let second = text.dropFirst().first, "=+-@".contains(second) { text.removeFirst() }
             guard !text.isEmpty, cell.type != .empty else { continue }
-            let isID = TruoraInput.named(match.input)?.isIdentifier == true || match.input == "document_number"
-                || TruliooField.named(match.input)?.isIdentifier == true
+            let isID = identifierColumns.contains(match.index - 1)
             let type: CellType = digitsMayBeNumbers && isID && cell.type == .text && text.allSatisfy(\.isASCIIDigit)
                 ? .number : cell.type
             values[match.input] = Value(text: text, type: type, precisionLost: cell.precisionLost,
@@ -235,11 +244,11 @@ public struct RowValidator {
         }
 
         // Each value by its input's format.
-        var inputs: [(name: String, value: String)] = [("type", type), ("country", country)]
+        var inputs = [RowOutcome.Input("type", type), RowOutcome.Input("country", country)]
         for input in TruoraInput.all where input.name != "type" && input.name != "country" {
             guard let value = values[input.name] else { continue }
             let (text, issue) = normalise(value, input: input, country: country, documentType: documentType)
-            if let text { inputs.append((input.name, text)) }
+            if let text { inputs.append(RowOutcome.Input(input.name, text)) }
             if let issue { issues.append(issue) }
         }
 
@@ -253,7 +262,7 @@ public struct RowValidator {
             break  // reported by the boolean format check
         case .none:
             if settings.consent != nil {
-                inputs.append(("user_authorized", "true"))
+                inputs.append(RowOutcome.Input("user_authorized", "true"))
             } else {
                 issues.append(RowIssue(.consentMissing, column: column("user_authorized"),
                                        "no consent: fill the consent column with yes, or attest consent in the job "
@@ -399,26 +408,26 @@ public struct RowValidator {
             values["address_country"] = Value(text: fallback, type: .text, precisionLost: false,
                                               column: "address_country", columnIndex: nil)
         }
-        var inputs: [(name: String, value: String)] = []
+        var inputs: [RowOutcome.Input] = []
         for field in TruliooField.all {
             guard let value = values[field.role] else { continue }
             switch field.format {
             case .text, .country:
-                inputs.append((field.role, value.text))
+                inputs.append(RowOutcome.Input(field.role, value.text))
             case .date:
                 switch date(value, input: field.role) {
-                case .success(let iso): inputs.append((field.role, iso))
+                case .success(let iso): inputs.append(RowOutcome.Input(field.role, iso))
                 case .failure(let issue): issues.append(issue)
                 }
             case .email:
                 if ValueText.isEmail(value.text) {
-                    inputs.append((field.role, value.text))
+                    inputs.append(RowOutcome.Input(field.role, value.text))
                 } else {
                     issues.append(RowIssue(.emailInvalid, column: value.column, "email is not an email address"))
                 }
             case .phone:
                 if let phone = ValueText.phone(value.text) {
-                    inputs.append((field.role, phone))
+                    inputs.append(RowOutcome.Input(field.role, phone))
                 } else {
                     issues.append(RowIssue(.phoneInvalid, column: value.column,
                                            "phone must be 7 to 15 digits, with + and the country code if known"))
@@ -426,7 +435,7 @@ public struct RowValidator {
             case .identifier:
                 let kind = field.role == "national_id_nr" ? IDKind.forInput("national_id", country: country) : nil
                 let (id, issue) = identifier(value, input: field.role, kind: kind)
-                if let id { inputs.append((field.role, id)) }
+                if let id { inputs.append(RowOutcome.Input(field.role, id)) }
                 if let issue { issues.append(issue) }
             }
         }

@@ -84,9 +84,6 @@ struct Inspect: ParsableCommand {
     }
 
     static func inspect(_ path: String, settings: CheckSettings, options: ReadOptions, sampleRows: Int) throws -> Report {
-        // The mapped file finds the header; date profiling is not needed here.
-        var settings = settings
-        settings.dateOrder = settings.dateOrder ?? .dayFirst
         let file = try FileValidation(path: path, settings: settings, readOptions: options)
         let reader = try SpreadsheetReader(path: path, options: file.readOptions)
         var rows = 0

@@ -95,16 +95,12 @@ struct Validate: ParsableCommand {
     static func validate(_ file: FileValidation, out: String, stem: String) throws -> Summary {
         let ext = file.format.rawValue
         let errorsPath = "\(out)/\(stem).errors.\(ext)"
-        let textColumns = Set(file.mapping.matches.filter { match in
-            TruoraInput.named(match.input)?.isIdentifier == true || TruliooField.named(match.input)?.isIdentifier == true
-                || ["document_number", "national_id.dv", "phone_number", "phone"].contains(match.input)
-        }.map { $0.index - 1 })
         var errors: ErrorFile?
         var progress = Progress()
         let counts: ValidationSummary
         do {
             errors = try ErrorFile(path: errorsPath, format: file.format, header: file.header, delimiter: file.delimiter,
-                                   textColumns: textColumns, sheetName: file.sheetName)
+                                   textColumns: file.mapping.textColumns, sheetName: file.sheetName)
             counts = try file.validate { row, outcome in
                 if !outcome.isValid { try errors?.add(row, outcome: outcome) }
                 progress.update("validating: row \(row.number)")
@@ -124,7 +120,7 @@ struct Validate: ParsableCommand {
             throw error
         }
         var orders: [String: String] = [:]
-        for (column, order) in counts.dateOrders { orders[column] = order }
+        for date in counts.dateOrders { orders[date.column] = date.order }
         return Summary(
             file: file.path, provider: file.settings.provider.rawValue, sheet: file.sheetName, headerRow: file.headerRow,
             rowsRead: counts.rowsRead, valid: counts.valid, failed: counts.failed, failedByCode: counts.failedByCode,
