@@ -15,3 +15,16 @@ extension CSVWriter: RowWriter {
         widest = max(widest, row.count)
     }
 }
+
+extension RowWriter {
+    /// Writes `rows` and closes; on any failure the output is discarded and nothing appears.
+    public func writeAll(_ rows: [Row]) throws {
+        do {
+            for row in rows { try write(row) }
+            try close()
+        } catch {
+            discard()
+            throw error
+        }
+    }
+}

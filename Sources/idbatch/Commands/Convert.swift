@@ -53,9 +53,7 @@ struct Convert: ParsableCommand {
 
     static func defaultOutput(for input: String, format: SpreadsheetFormat) -> String {
         let slash = input.lastIndex(of: "/").map { input.index(after: $0) } ?? input.startIndex
-        let name = input[slash...]
-        let stem = name.lastIndex(of: ".").map { name[..<$0] } ?? name
-        return String(input[..<slash]) + stem + "." + format.rawValue
+        return String(input[..<slash]) + OutputFolder.stem(of: input) + "." + format.rawValue
     }
 
     /// Streams every row of `reader` into a new file; returns the number of rows written.

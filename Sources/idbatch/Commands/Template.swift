@@ -90,14 +90,7 @@ struct TemplateCommand: ParsableCommand {
         do {
             switch format {
             case .csv:
-                let writer = try CSVWriter(path: path)
-                do {
-                    try writer.write(header)
-                    try writer.close()
-                } catch {
-                    writer.discard()
-                    throw error
-                }
+                try CSVWriter(path: path).writeAll([header])
                 let jobPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".job.yaml"
                 try PrivateFile.write(JobSkeleton.text(for: template), to: jobPath)
             case .xlsx:
@@ -112,14 +105,7 @@ struct TemplateCommand: ParsableCommand {
                 options.extraSheets = [XLSXWriter.ExtraSheet(name: "Instructions", rows: template.instructions,
                                                              widths: [24, 24, 80, 40])]
                 options.reproducible = true
-                let writer = try XLSXWriter(path: path, options: options)
-                do {
-                    try writer.write(header)
-                    try writer.close()
-                } catch {
-                    writer.discard()
-                    throw error
-                }
+                try XLSXWriter(path: path, options: options).writeAll([header])
             }
         } catch let error as SpreadsheetError {
             throw Console.fail(error)

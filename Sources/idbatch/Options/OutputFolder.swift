@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// Where reports and summaries go.
+enum OutputFolder {
+    static func ensure(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ValidationError("--out '\(path)' is a file, not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            FileHandleOutput.stderr("idbatch: error: cannot create the folder '\(path)'\n")
+            throw ExitCode(73)
+        }
+    }
+
+    /// `NAME` for `dir/NAME.EXT`.
+    static func stem(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+}
