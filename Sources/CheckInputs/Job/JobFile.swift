@@ -119,7 +119,7 @@ public struct JobFile: Sendable, Equatable {
         let provider = settings.provider
         func checkInput(_ keyNode: Node, _ name: String, allowParts: Bool) throws(Problem) {
             let known = allowParts ? HeaderAliases.isTarget(name, provider: provider) : provider.accepts(name)
-            guard known || (name == "document_type" && provider.isTruora) else {
+            guard known else {
                 throw problem(keyNode, "'\(name)' is not an input of \(provider.rawValue)"
                               + ColumnMapper.suggestion(for: name, provider: provider))
             }

@@ -167,7 +167,8 @@ public struct ColumnMapper: Sendable {
 
     /// ", did you mean X?" when a target is close to a real one.
     static func suggestion(for name: String, provider: Provider) -> String {
-        let candidates = provider.inputNames + HeaderAliases.parts.keys.sorted()
+        let parts = HeaderAliases.parts.keys.sorted().filter { HeaderAliases.isTarget($0, provider: provider) }
+        let candidates = (provider.inputNames + parts).filter { $0 != name }
         let best = candidates.map { ($0, editDistance($0, name)) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= max(2, name.count / 3) else { return "" }
         return "; did you mean \(best.0)?"
