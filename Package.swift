@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,17 +41,41 @@ let package = Package(
             name: "CheckInputs",
             dependencies: ["Spreadsheet", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "ProviderAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "ProviderAPI", "Spreadsheet", "CheckInputs",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "idbatch",
             dependencies: [
                 "Spreadsheet",
                 "CheckInputs",
+                "ProviderAPI",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "idbatch-bench",
-            dependencies: ["Spreadsheet"],
+            dependencies: ["Spreadsheet", "ProviderAPI", "Sandbox"],
             path: "Benchmarks/Sources/idbatch-bench"
         ),
         .testTarget(
@@ -57,6 +86,10 @@ let package = Package(
         .testTarget(
             name: "CheckInputsTests",
             dependencies: ["CheckInputs", "Spreadsheet"]
+        ),
+        .testTarget(
+            name: "ProviderAPITests",
+            dependencies: ["ProviderAPI", "Sandbox", "Spreadsheet", "CheckInputs"]
         ),
         .testTarget(
             name: "idbatchTests",

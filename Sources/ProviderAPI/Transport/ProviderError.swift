@@ -1,0 +1,119 @@
+/// A provider's error code: Truora sends numbers (10400) and sometimes strings, Trulioo's OAuth
+/// server sends strings (`invalid_client`), its platform numbers (4006).
+public enum ProviderCode: Sendable, Hashable, CustomStringConvertible, Codable {
+    case number(Int)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .number(let n): String(n)
+        case .text(let s): s
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int.self) {
+            self = .number(number)
+        } else {
+            let text = try container.decode(String.self)
+            self = Int(text).map(ProviderCode.number) ?? .text(text)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let n): try container.encode(n)
+        case .text(let s): try container.encode(s)
+        }
+    }
+}
+
+/// Everything a provider call can fail with. Its description names the call and the reason and
+/// never carries a key, a token, a URL query or an ID longer than its last four digits.
+public struct ProviderError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The provider answered with an error status.
+        case http
+        /// The request never reached the provider (after the retries allowed).
+        case unreachable
+        /// The request may have reached the provider and been acted on, but no usable answer came.
+        /// Look before sending it again.
+        case ambiguous
+        /// The credentials were refused.
+        case credentials
+        /// The answer could not be read.
+        case decoding
+        /// The request could not be built (bad base URL, bad argument).
+        case invalidRequest
+    }
+
+    public var provider: String
+    /// What was being done: `create check`, `init`.
+    public var operation: String
+    public var kind: Kind
+    public var status: Int?
+    public var code: ProviderCode?
+    public var message: String
+    /// Whether sending the same request again is safe (it cannot have had an effect, or repeating
+    /// it has none). False for ambiguous failures of non-idempotent calls.
+    public var retrySafe: Bool
+    /// How long the provider asked to wait, when it said.
+    public var retryAfter: Duration?
+    public var attempts: Int
+
+    public init(provider: String, operation: String, kind: Kind, status: Int? = nil, code: ProviderCode? = nil,
+                message: String, retrySafe: Bool, retryAfter: Duration? = nil, attempts: Int = 1) {
+        self.provider = provider
+        self.operation = operation
+        self.kind = kind
+        self.status = status
+        self.code = code
+        self.message = Redact.digits(in: message)
+        self.retrySafe = retrySafe
+        self.retryAfter = retryAfter
+        self.attempts = attempts
+    }
+
+    /// 429, or a 503 that said when to come back.
+    public var isRateLimited: Bool { status == 429 }
+
+    public var description: String {
+        var text = "\(provider) \(operation): "
+        switch kind {
+        case .http, .credentials:
+            text += "HTTP \(status.map(String.init) ?? "?")"
+            if let code { text += " (code \(code))" }
+            text += ": \(message)"
+        case .unreachable: text += "unreachable: \(message)"
+        case .ambiguous: text += "no reliable answer (\(message)); it may have been acted on"
+        case .decoding: text += "unreadable answer: \(message)"
+        case .invalidRequest: text += message
+        }
+        if attempts > 1 { text += " [after \(attempts) attempts]" }
+        return text
+    }
+}
+
+public enum Redact {
+    /// Masks every run of 6 or more digits (an ID, a phone) as `•••` + its last 4 digits.
+    public static func digits(in text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= 6 ? "•••" + run.suffix(4) : run
+            run = ""
+        }
+        for character in text {
+            if character.isASCII, character.isNumber {
+                run.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
+    }
+}

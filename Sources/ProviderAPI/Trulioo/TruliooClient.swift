@@ -1,0 +1,299 @@
+import Foundation
+
+/// The paths of the Trulioo calls, relative to the base URL. The defaults are the seed document's
+/// `customer/v2` contract; a table for the real `/wfs/interpreter-v2` host can replace them.
+public struct TruliooRoutes: Sendable, Equatable {
+    public var token = "/customer/v2/auth/customer"
+    public var initialise = "/customer/v2/init"
+    /// `{userStateId}` is replaced.
+    public var flow = "/customer/v2/flow/{userStateId}"
+    public var flowFile = "/customer/v2/flow/{userStateId}/file"
+    public var flowBack = "/customer/v2/flow/{userStateId}/back"
+    public var handoff = "/customer/v2/handoff"
+    public var workflows = "/customer/v2/workflows"
+    public var profiles = "/customer/v2/profiles"
+    /// `{clientId}`, `{fileId}` are replaced.
+    public var profile = "/customer/v2/profiles/{clientId}"
+    public var profileFile = "/customer/v2/profiles/{clientId}/file/{fileId}"
+    public var link = "/customer/v2/endclients/link"
+    public var bulkDelete = "/customer/v2/endclients/bulkdelete"
+    public var bulkStatus = "/customer/v2/endclients/bulkstatus"
+    public var signedURL = "/customer/v2/signedurl"
+    public var events = "/customer/v2/events"
+
+    public init() {}
+
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        var path = template
+        for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: escapeComponent(value)) }
+        return path
+    }
+}
+
+public struct TruliooConfiguration: Sendable {
+    public var clientID: String
+    /// Never logged.
+    public var clientSecret: String
+    public var baseURL: String
+    /// Where tokens come from; the base URL plus the token route unless set.
+    public var tokenURL: String?
+    public var scope: String?
+    public var routes: TruliooRoutes
+    public var retry: RetryPolicy
+    /// A token is renewed this long before it expires.
+    public var refreshMargin: Duration
+
+    public static let productionBaseURL = "https://api.trulioo.com"
+
+    public init(clientID: String, clientSecret: String, baseURL: String = productionBaseURL, tokenURL: String? = nil,
+                scope: String? = "workflow.studio.api", routes: TruliooRoutes = TruliooRoutes(),
+                retry: RetryPolicy = RetryPolicy(), refreshMargin: Duration = .seconds(60)) {
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.baseURL = baseURL.trimmingTrailingSlash
+        self.tokenURL = tokenURL
+        self.scope = scope
+        self.routes = routes
+        self.retry = retry
+        self.refreshMargin = refreshMargin
+    }
+}
+
+/// Holds the OAuth token until shortly before it expires; concurrent callers share one fetch.
+actor TokenCache {
+    private var token: String?
+    private var expires = ContinuousClock.Instant.now
+    private var pending: Task<(String, Duration), any Error>?
+    private(set) var fetches = 0
+
+    func token(margin: Duration, fetch: @escaping @Sendable () async throws -> (String, Duration)) async throws -> String {
+        if let token, ContinuousClock.now < expires - margin { return token }
+        if let pending { return try await pending.value.0 }
+        let task = Task { try await fetch() }
+        pending = task
+        defer { pending = nil }
+        let (value, lifetime) = try await task.value
+        fetches += 1
+        token = value
+        expires = ContinuousClock.now + lifetime
+        return value
+    }
+
+    /// Forgets `rejected` (a 401 answered it); a newer token fetched meanwhile is kept.
+    func invalidate(_ rejected: String) {
+        if token == rejected { token = nil }
+    }
+}
+
+/// The Trulioo Platform API: OAuth client-credentials token (cached, refreshed once on a 401),
+/// JSON bodies.
+public struct TruliooClient: Sendable {
+    public let configuration: TruliooConfiguration
+    public var executor: RequestExecutor
+    let tokens = TokenCache()
+
+    public init(configuration: TruliooConfiguration, transport: any HTTPTransport) {
+        self.configuration = configuration
+        executor = RequestExecutor(transport: transport, policy: configuration.retry, provider: "trulioo") { response in
+            if let body = try? JSONCoding.decoder().decode(TruliooErrorBody.self, from: Data(response.body)) {
+                if let error = body.error { return (.text(error), Self.oauthMessage(error)) }
+                if body.code != nil || body.message != nil { return (body.code, body.message ?? "no message") }
+            }
+            let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Plain-text answers such as `Jwt is expired`; never echo long bodies.
+            return (nil, text.isEmpty ? "empty answer" : String(text.prefix(120)))
+        }
+    }
+
+    static func oauthMessage(_ error: String) -> String {
+        switch error {
+        case "invalid_client": "the client id or secret was refused (check TRULIOO_CLIENT_ID and TRULIOO_CLIENT_SECRET)"
+        case "unsupported_grant_type": "the token endpoint refused the client-credentials grant"
+        case "invalid_scope": "the token endpoint refused the scope"
+        default: error
+        }
+    }
+
+    /// Token fetches so far (tests prove the cache and the single refresh).
+    public var tokenFetches: Int { get async { await tokens.fetches } }
+
+    // MARK: Token
+
+    /// Fetches a new token (the cache calls this; callers use the cached one).
+    public func fetchToken() async throws(ProviderError) -> TruliooAccessToken {
+        var form = FormBody([("grant_type", "client_credentials"), ("client_id", configuration.clientID),
+                             ("client_secret", configuration.clientSecret)])
+        form.append("scope", configuration.scope)
+        let url = configuration.tokenURL ?? configuration.baseURL + configuration.routes.token
+        let request = WireRequest(method: "POST", url: url,
+                                  headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+                                  body: Array(form.encoded.utf8), idempotent: true)
+        let response: WireResponse
+        do {
+            response = try await executor.send(request, operation: "token")
+        } catch {
+            // The token endpoint answers a bad id or secret with 400 invalid_client.
+            if error.code == .text("invalid_client") || error.status == 401 {
+                var refused = error
+                refused.kind = .credentials
+                throw refused
+            }
+            throw error
+        }
+        return try executor.decode(TruliooAccessToken.self, response, operation: "token", retrySafe: true)
+    }
+
+    func bearer() async throws(ProviderError) -> String {
+        let margin = configuration.refreshMargin
+        do {
+            return try await tokens.token(margin: margin) { [self] in
+                let token = try await fetchToken()
+                return (token.accessToken, .seconds(max(0, token.expiresIn)))
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError(provider: "trulioo", operation: "token", kind: .unreachable, message: "cancelled",
+                                retrySafe: true)
+        }
+    }
+
+    // MARK: Flows
+
+    /// `POST init`: a user state per end client, prefilled by role.
+    public func initialise(_ request: TruliooInitRequest) async throws(ProviderError) -> TruliooInitResponse {
+        try await json("POST", configuration.routes.initialise, body: request, operation: "init",
+                       idempotent: request.userStateId != nil)
+    }
+
+    public func currentStep(userStateId: String) async throws(ProviderError) -> TruliooFlowStep {
+        try await json("GET", flowPath(configuration.routes.flow, userStateId), body: Optional<JSONValue>.none,
+                       operation: "get flow", idempotent: true)
+    }
+
+    /// Submits element id → value for the current step.
+    public func submit(userStateId: String, values: [String: JSONValue]) async throws(ProviderError) -> TruliooFlowStep {
+        try await json("POST", flowPath(configuration.routes.flow, userStateId), body: values, operation: "submit flow",
+                       idempotent: false)
+    }
+
+    public func back(userStateId: String) async throws(ProviderError) -> TruliooFlowStep {
+        try await json("POST", flowPath(configuration.routes.flowBack, userStateId), body: Optional<JSONValue>.none,
+                       operation: "flow back", idempotent: false)
+    }
+
+    /// Multipart upload of one file for the current step.
+    public func submitFile(userStateId: String, fileName: String, contentType: String, bytes: [UInt8],
+                           elementId: String? = nil) async throws(ProviderError) -> TruliooFlowStep {
+        let boundary = "idbatch-\(UInt64.random(in: 0...UInt64.max))"
+        var body = [UInt8]()
+        func part(_ headers: String, _ content: [UInt8]) {
+            body += Array("--\(boundary)\r\n\(headers)\r\n\r\n".utf8) + content + Array("\r\n".utf8)
+        }
+        if let elementId { part("Content-Disposition: form-data; name=\"elementId\"", Array(elementId.utf8)) }
+        let safeName = fileName.replacingOccurrences(of: "\"", with: "")
+        part("Content-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)", bytes)
+        body += Array("--\(boundary)--\r\n".utf8)
+        let response = try await authorized("POST", flowPath(configuration.routes.flowFile, userStateId), body: body,
+                                            contentType: "multipart/form-data; boundary=\(boundary)",
+                                            operation: "submit file", idempotent: false)
+        return try executor.decode(TruliooFlowStep.self, response, operation: "submit file", retrySafe: false)
+    }
+
+    public func handoff(userStateId: String) async throws(ProviderError) -> TruliooHandoff {
+        try await json("POST", configuration.routes.handoff, body: ["userStateId": JSONValue.string(userStateId)],
+                       operation: "handoff", idempotent: false)
+    }
+
+    // MARK: Workflows and end clients
+
+    public func workflows() async throws(ProviderError) -> [TruliooWorkflow] {
+        try await json("GET", configuration.routes.workflows, body: Optional<JSONValue>.none, operation: "workflows",
+                       idempotent: true)
+    }
+
+    public func profiles(limit: Int? = nil, page: Int? = nil) async throws(ProviderError) -> TruliooProfilesPage {
+        let query = TruoraClient.query([("limit", limit.map(String.init)), ("page", page.map(String.init))])
+        return try await json("GET", configuration.routes.profiles + query, body: Optional<JSONValue>.none,
+                              operation: "profiles", idempotent: true)
+    }
+
+    public func profile(clientId: String) async throws(ProviderError) -> TruliooProfile {
+        try await json("GET", TruliooRoutes.fill(configuration.routes.profile, ["clientId": clientId]),
+                       body: Optional<JSONValue>.none, operation: "profile", idempotent: true)
+    }
+
+    /// A stored file's bytes and content type.
+    public func profileFile(clientId: String, fileId: String) async throws(ProviderError) -> (bytes: [UInt8], contentType: String?) {
+        let response = try await authorized("GET", TruliooRoutes.fill(configuration.routes.profileFile,
+                                                                      ["clientId": clientId, "fileId": fileId]),
+                                            body: nil, contentType: nil, operation: "profile file", idempotent: true)
+        return (response.body, response.header("content-type"))
+    }
+
+    public func link(_ link: TruliooLink) async throws(ProviderError) {
+        _ = try await authorized("POST", configuration.routes.link, body: JSONCoding.encode(link),
+                                 contentType: "application/json", operation: "link end clients", idempotent: false)
+    }
+
+    public func unlink(_ link: TruliooLink) async throws(ProviderError) {
+        _ = try await authorized("DELETE", configuration.routes.link, body: JSONCoding.encode(link),
+                                 contentType: "application/json", operation: "unlink end clients", idempotent: true)
+    }
+
+    /// At most 2000 ids per call.
+    public func bulkDelete(clientIds: [String]) async throws(ProviderError) -> TruliooBulkDeleteResult {
+        try await json("POST", configuration.routes.bulkDelete, body: TruliooBulkDeleteRequest(clientIds: clientIds),
+                       operation: "bulk delete", idempotent: true)
+    }
+
+    /// At most 2000 ids per call; illegal transitions come back in `failed` (4111).
+    public func bulkStatus(_ request: TruliooBulkStatusRequest) async throws(ProviderError) -> TruliooBulkStatusResult {
+        try await json("POST", configuration.routes.bulkStatus, body: request, operation: "bulk status", idempotent: true)
+    }
+
+    public func signedURL(_ request: TruliooSignedURLRequest) async throws(ProviderError) -> TruliooSignedURL {
+        try await json("POST", configuration.routes.signedURL, body: request, operation: "signed url", idempotent: false)
+    }
+
+    /// Injects an event envelope (accepted with 202).
+    public func sendEvent(_ event: JSONValue) async throws(ProviderError) {
+        _ = try await authorized("POST", configuration.routes.events, body: JSONCoding.encode(event),
+                                 contentType: "application/json", operation: "send event", idempotent: false)
+    }
+
+    // MARK: Plumbing
+
+    private func flowPath(_ template: String, _ userStateId: String) -> String {
+        TruliooRoutes.fill(template, ["userStateId": userStateId])
+    }
+
+    private func json<Body: Encodable, T: Decodable>(_ method: String, _ path: String, body: Body?, operation: String,
+                                                     idempotent: Bool) async throws(ProviderError) -> T {
+        let bytes = body.map { JSONCoding.encode($0) }
+        let response = try await authorized(method, path, body: bytes, contentType: bytes == nil ? nil : "application/json",
+                                            operation: operation, idempotent: idempotent)
+        return try executor.decode(T.self, response, operation: operation, retrySafe: idempotent)
+    }
+
+    /// Sends with the cached bearer token; a 401 drops the token, fetches a new one and resends
+    /// once (a 401 was refused before any effect, so resending is safe).
+    private func authorized(_ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
+                            idempotent: Bool) async throws(ProviderError) -> WireResponse {
+        var refreshed = false
+        while true {
+            let token = try await bearer()
+            var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+            if let contentType { headers.append(("Content-Type", contentType)) }
+            let request = WireRequest(method: method, url: configuration.baseURL + path, headers: headers, body: body,
+                                      idempotent: idempotent)
+            do {
+                return try await executor.send(request, operation: operation)
+            } catch {
+                guard error.status == 401, !refreshed else { throw error }
+                refreshed = true
+                await tokens.invalidate(token)
+            }
+        }
+    }
+}

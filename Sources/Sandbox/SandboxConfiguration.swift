@@ -1,0 +1,65 @@
+/// How the sandbox behaves. Everything a test or `idbatch sandbox` can set.
+public struct SandboxConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    public var faults = FaultPlan()
+    /// Added to every provider answer.
+    public var latency = Latency()
+    /// Sandbox seconds per real second: at 60 a check that takes two minutes is done in two seconds.
+    public var speed: Double = 1
+    /// Trulioo client credentials the token endpoint accepts.
+    public var truliooClientID = "sandbox"
+    public var truliooClientSecret = "sandbox"
+    /// Trulioo token lifetime, sandbox seconds.
+    public var tokenLifetime = 3600
+    /// Requests per second allowed per API key or token, then 429 with `Retry-After: 1`; nil: no limit.
+    public var rateLimitPerKey: Double?
+    /// Items per page of every list.
+    public var pageSize = 20
+    /// Rows a batch file may hold.
+    public var batchRowLimit = 500
+    /// Upload links expire after this many sandbox seconds.
+    public var uploadLinkLifetime: Double = 1800
+    /// Seeds the fault dice, so a fault run can be repeated.
+    public var seed: UInt64 = 0x1DBA7C4
+
+    public init() {}
+
+    public struct Latency: Sendable, Equatable, CustomStringConvertible {
+        public var milliseconds: Int
+        public var jitter: Int
+
+        public init(milliseconds: Int = 0, jitter: Int = 0) {
+            self.milliseconds = max(0, milliseconds)
+            self.jitter = max(0, jitter)
+        }
+
+        /// `50` or `50~20`.
+        public init?(parsing text: String) {
+            let parts = text.split(separator: "~", maxSplits: 1)
+            guard let ms = Int(parts[0]), ms >= 0 else { return nil }
+            var jitter = 0
+            if parts.count == 2 {
+                guard let j = Int(parts[1]), j >= 0 else { return nil }
+                jitter = j
+            }
+            self.init(milliseconds: ms, jitter: jitter)
+        }
+
+        public var description: String { jitter > 0 ? "\(milliseconds)~\(jitter)" : "\(milliseconds)" }
+    }
+}
+
+/// Sandbox time: real time since start times `speed`.
+struct SandboxClock: Sendable {
+    let start = ContinuousClock.now
+    let speed: Double
+
+    /// Sandbox seconds since start.
+    var elapsed: Double { (ContinuousClock.now - start).seconds * speed }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

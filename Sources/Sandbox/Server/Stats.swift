@@ -1,0 +1,70 @@
+import NIOConcurrencyHelpers
+import ProviderAPI
+
+/// What `GET /_sandbox/stats` reports: requests by route and status, checks created per
+/// normalised input (keyed by a hash, never the ID itself), duplicates and faults injected.
+final class Stats: Sendable {
+    struct Snapshot: Codable, Sendable, Equatable {
+        /// `"POST /v1/checks"` → `"201"` → count.
+        var requests: [String: [String: Int]] = [:]
+        var checksCreated = 0
+        /// Checks created for an input that already had one (forced or not).
+        var duplicates = 0
+        /// Hash of the normalised input → checks created for it.
+        var checksByInput: [String: Int] = [:]
+        var faults: [String: Int] = [:]
+        var trulioo = TruliooCounts()
+        var events = 0
+
+        struct TruliooCounts: Codable, Sendable, Equatable {
+            var tokensIssued = 0
+            var userStatesCreated = 0
+            var userStatesUpdated = 0
+            /// Hash of the init data → user states created with it.
+            var userStatesByInput: [String: Int] = [:]
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requests, checksCreated = "checks_created", duplicates, checksByInput = "checks_by_input", faults
+            case trulioo, events
+        }
+    }
+
+    private let state = NIOLockedValueBox(Snapshot())
+
+    var snapshot: Snapshot { state.withLockedValue { $0 } }
+
+    func reset() { state.withLockedValue { $0 = Snapshot() } }
+
+    func request(_ route: String, status: Int) {
+        state.withLockedValue { $0.requests[route, default: [:]][String(status), default: 0] += 1 }
+    }
+
+    func fault(_ kind: FaultPlan.Kind) {
+        state.withLockedValue { $0.faults[kind.name, default: 0] += 1 }
+    }
+
+    func checkCreated(inputKey: String) {
+        state.withLockedValue {
+            let key = Self.hash(inputKey)
+            let before = $0.checksByInput[key, default: 0]
+            if before > 0 { $0.duplicates += 1 }
+            $0.checksByInput[key] = before + 1
+            $0.checksCreated += 1
+        }
+    }
+
+    func trulioo(_ body: (inout Snapshot.TruliooCounts) -> Void) {
+        state.withLockedValue { body(&$0.trulioo) }
+    }
+
+    func event() { state.withLockedValue { $0.events += 1 } }
+
+    /// FNV-1a, 16 hex: enough to tell inputs apart without showing them.
+    static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
