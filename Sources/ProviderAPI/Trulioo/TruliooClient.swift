@@ -160,10 +160,12 @@ public struct TruliooClient: Sendable {
 
     // MARK: Flows
 
-    /// `POST init`: a user state per end client, prefilled by role.
-    public func initialise(_ request: TruliooInitRequest) async throws(ProviderError) -> TruliooInitResponse {
+    /// `POST init`: a user state per end client, prefilled by role. An `idempotencyKey` (a keyed
+    /// hash of the row, say) is sent as `Idempotency-Key`: a server that honours it (the sandbox
+    /// does; Trulioo documents none) answers a repeat with the first user state.
+    public func initialise(_ request: TruliooInitRequest, idempotencyKey: String? = nil) async throws(ProviderError) -> TruliooInitResponse {
         try await json("POST", configuration.routes.initialise, body: request, operation: "init",
-                       idempotent: request.userStateId != nil)
+                       idempotent: request.userStateId != nil, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
     }
 
     public func currentStep(userStateId: String) async throws(ProviderError) -> TruliooFlowStep {
@@ -269,22 +271,23 @@ public struct TruliooClient: Sendable {
     }
 
     private func json<Body: Encodable, T: Decodable>(_ method: String, _ path: String, body: Body?, operation: String,
-                                                     idempotent: Bool) async throws(ProviderError) -> T {
+                                                     idempotent: Bool, headers: [(String, String)] = []) async throws(ProviderError) -> T {
         let bytes = body.map { JSONCoding.encode($0) }
         let response = try await authorized(method, path, body: bytes, contentType: bytes == nil ? nil : "application/json",
-                                            operation: operation, idempotent: idempotent)
+                                            operation: operation, idempotent: idempotent, headers: headers)
         return try executor.decode(T.self, response, operation: operation, retrySafe: idempotent)
     }
 
     /// Sends with the cached bearer token; a 401 drops the token, fetches a new one and resends
     /// once (a 401 was refused before any effect, so resending is safe).
     private func authorized(_ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
-                            idempotent: Bool) async throws(ProviderError) -> WireResponse {
+                            idempotent: Bool, headers extra: [(String, String)] = []) async throws(ProviderError) -> WireResponse {
         var refreshed = false
         while true {
             let token = try await bearer()
             var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
             if let contentType { headers.append(("Content-Type", contentType)) }
+            headers += extra
             let request = WireRequest(method: method, url: configuration.baseURL + path, headers: headers, body: body,
                                       idempotent: idempotent)
             do {
