@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "idbatchTests",
             // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["idbatch", "Spreadsheet", "CheckInputs"]
+            dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -12,7 +12,7 @@ struct IDBatch: AsyncParsableCommand {
             or unsafe, 66 input missing, 73 output cannot be created.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, TemplateCommand.self, Inspect.self, Convert.self]
+        subcommands: [Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self]
     )
 
     static func main() async {

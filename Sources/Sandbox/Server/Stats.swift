@@ -22,6 +22,11 @@ final class Stats: Sendable {
             var userStatesUpdated = 0
             /// Hash of the init data → user states created with it.
             var userStatesByInput: [String: Int] = [:]
+
+            enum CodingKeys: String, CodingKey {
+                case tokensIssued = "tokens_issued", userStatesCreated = "user_states_created"
+                case userStatesUpdated = "user_states_updated", userStatesByInput = "user_states_by_input"
+            }
         }
 
         enum CodingKeys: String, CodingKey {

@@ -1,5 +1,6 @@
 import Dispatch
 import Spreadsheet
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,12 +13,23 @@ enum Interruption {
     // nonisolated(unsafe): written once by `install()` at start-up, before any other task runs;
     // it only keeps the sources alive.
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// A command that stops gracefully on a signal (the sandbox) takes the signal instead.
+    private static let takeover = Mutex<(@Sendable (Int32) -> Void)?>(nil)
+
+    /// Hands SIGINT, SIGTERM and SIGHUP to `handler` instead of exiting.
+    static func takeOver(_ handler: @escaping @Sendable (Int32) -> Void) {
+        takeover.withLock { $0 = handler }
+    }
 
     static func install() {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                if let handler = takeover.withLock({ $0 }) {
+                    handler(signalNumber)
+                    return
+                }
                 TemporaryFiles.removeAll()
                 FileHandleOutput.stderr("\nidbatch: interrupted; no partial output was left\n")
                 exit(128 + signalNumber)
