@@ -4,6 +4,8 @@
 //   idbatch-bench csv-read IN.csv          read every row through SpreadsheetReader
 //   idbatch-bench xlsx-write OUT.xlsx ROWS write the report rows through XLSXWriter
 //   idbatch-bench csv-write OUT.csv ROWS   write the report rows through CSVWriter
+//   idbatch-bench create-checks --concurrency N --latency MS --seconds S [--url URL]
+//                                          create Truora checks against the sandbox (see CreateChecks.swift)
 import Spreadsheet
 
 #if canImport(Glibc)
@@ -63,8 +65,8 @@ func writeReport(to writer: RowWriter, rows count: Int) throws {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    complain("usage: idbatch-bench csv-read IN | xlsx-write OUT ROWS | csv-write OUT ROWS")
+guard arguments.count >= 2 else {
+    complain("usage: idbatch-bench csv-read IN | xlsx-write OUT ROWS | csv-write OUT ROWS | create-checks [OPTIONS]")
     exit(64)
 }
 do {
@@ -82,6 +84,8 @@ do {
         try writeReport(to: XLSXWriter(path: arguments[2], options: .init(sheetName: "Informe")), rows: Int(arguments[3])!)
     case "csv-write":
         try writeReport(to: CSVWriter(path: arguments[2]), rows: Int(arguments[3])!)
+    case "create-checks":
+        try await createChecksBenchmark(Array(arguments.dropFirst(2)))
     default:
         complain("unknown job \(arguments[1])")
         exit(64)
