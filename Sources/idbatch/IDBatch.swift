@@ -8,8 +8,9 @@ struct IDBatch: AsyncParsableCommand {
         abstract: "Turn spreadsheets into identity and background checks (Truora, Trulioo).",
         discussion: """
             Reads CSV and xlsx files as Excel in Spanish and Portuguese locales writes them, and writes \
-            reports people can act on. Exit codes: 0 ok, 2 some rows failed, 64 usage, 65 input unreadable \
-            or unsafe, 66 input missing, 73 output cannot be created.
+            reports people can act on. `idbatch sandbox` emulates both providers locally. Exit codes: 0 ok, \
+            2 some rows failed, 64 usage, 65 input unreadable or unsafe, 66 input missing, 69 service \
+            unavailable (sandbox port in use), 73 output cannot be created, 78 bad job file.
             """,
         version: "0.1.0",
         subcommands: [Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self]
