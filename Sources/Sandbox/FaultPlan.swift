@@ -1,3 +1,5 @@
+import ProviderAPI
+
 /// The faults the sandbox injects, parsed from `--faults SPEC`.
 ///
 /// SPEC is a comma-separated list of rules `KIND:RATE[:OPTION=VALUE...][@METHOD PATH-PREFIX]`:
@@ -71,7 +73,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         public var description: String {
             var text = kind.name + ":"
             switch rate {
-            case .percent(let share): text += "\(share.formatted)%"
+            case .percent(let share): text += "\(LooseDouble(share).text)%"
             case .first(1): text += "once"
             case .first(let n): text += "first=\(n)"
             }
@@ -201,12 +203,5 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
 extension StringProtocol {
     var trimmingSpaces: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
-}
-
-extension Double {
-    /// `5` rather than `5.0`.
-    var formatted: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
     }
 }

@@ -1,3 +1,5 @@
+import ProviderAPI
+
 /// How the sandbox behaves. Everything a test or `idbatch sandbox` can set.
 public struct SandboxConfiguration: Sendable {
     public var host = "127.0.0.1"
@@ -58,8 +60,4 @@ struct SandboxClock: Sendable {
 
     /// Sandbox seconds since start.
     var elapsed: Double { (ContinuousClock.now - start).seconds * speed }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -132,17 +132,23 @@ struct FaultMatrixTests {
 
     @Test("a token about to expire is renewed before use; one the server expired is renewed on its 401")
     func tokenExpiry() async throws {
-        try await Harness.with({ $0.tokenLifetime = 30 }) { h in
+        try await Harness.with({
+            $0.tokenLifetime = 30
+            $0.speed = 1
+        }) { h in
             _ = try await h.trulioo.workflows()
             _ = try await h.trulioo.workflows()
             #expect(await h.trulioo.tokenFetches == 2)  // 30 s is inside the 60 s margin
+            #expect(h.sandbox.statistics.count("GET /customer/v2/workflows", status: 401) == 0)
         }
         try await Harness.with({ $0.tokenLifetime = 120 }) { h in
             _ = try await h.trulioo.workflows()
             try await Task.sleep(for: .milliseconds(300))  // 180 sandbox seconds: the server expired it
             _ = try await h.trulioo.workflows()
-            #expect(await h.trulioo.tokenFetches == 2)
-            #expect(h.sandbox.statistics.count("GET /customer/v2/workflows", status: 401) == 1)
+            // Every 401 cost exactly one new token (a loaded machine may see one on the first call too).
+            let refused = h.sandbox.statistics.count("GET /customer/v2/workflows", status: 401)
+            #expect(refused >= 1)
+            #expect(await h.trulioo.tokenFetches == refused + 1)
         }
     }
 

@@ -85,7 +85,8 @@ struct TruliooTests {
 
     @Test("a slow identity service is pending, then ends")
     func pending() async throws {
-        try await Harness.with { h in
+        // Speed 60: the service stays pending for half a second.
+        try await Harness.with({ $0.speed = 60 }) { h in
             let state = try await h.trulioo.initialise(TruliooInitRequest(flowId: Self.flow, data: Self.person(8)))
             _ = try await h.trulioo.submit(userStateId: state.userStateId, values: [:])
             let step = try await h.trulioo.submit(userStateId: state.userStateId, values: [:])

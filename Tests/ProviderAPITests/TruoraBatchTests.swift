@@ -19,7 +19,8 @@ struct TruoraBatchTests {
 
     @Test("create, upload once, start, complete, and a report with one line per uploaded row")
     func roundTrip() async throws {
-        try await Harness.with { h in
+        // Speed 60: the upload link lasts 30 s, the checks a second.
+        try await Harness.with({ $0.speed = 60 }) { h in
             let batch = try await h.truora.createBatch(type: "person", country: "CO",
                                                        columnsMapping: ["national_id": 0, "date_of_birth": 1])
             #expect(batch.batchID.hasPrefix("BAT"))
@@ -83,10 +84,11 @@ struct TruoraBatchTests {
         try await Harness.with({
             $0.uploadLinkLifetime = 60
             $0.batchRowLimit = 2
+            $0.speed = 60
         }) { h in
             let expiring = try await h.truora.createBatch(type: "person", country: "BR")
             #expect(expiring.columns?.first == "national_id")
-            try await Task.sleep(for: .milliseconds(150))  // 90 sandbox seconds
+            try await Task.sleep(for: .milliseconds(1500))  // 90 sandbox seconds
             let expired = await #expect(throws: ProviderError.self) {
                 try await h.truora.uploadBatchFile(link: expiring.fileUploadLink!, xlsx: try Self.workbook([["x"]]))
             }

@@ -26,7 +26,8 @@ struct TruoraChecksTests {
 
     @Test("outcomes follow the last digit of the ID")
     func outcomes() async throws {
-        try await Harness.with { h in
+        // Speed 200: the delayed window (60-600 sandbox seconds) lasts 2.7 s, wide enough to see on a busy machine.
+        try await Harness.with({ $0.speed = 200 }) { h in
             var ids: [Int: String] = [:]
             for digit in [6, 7, 8, 9] { ids[digit] = try await h.truora.createCheck(coPerson(digit)).output.check.checkID }
             // 8 is delayed before it completes.

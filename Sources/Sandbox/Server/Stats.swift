@@ -65,11 +65,6 @@ final class Stats: Sendable {
 
     func event() { state.withLockedValue { $0.events += 1 } }
 
-    /// FNV-1a, 16 hex: enough to tell inputs apart without showing them.
-    static func hash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    /// 16 hex digits of FNV-1a: enough to tell inputs apart without showing them.
+    static func hash(_ text: String) -> String { Identifiers.stable(text, length: 16) }
 }

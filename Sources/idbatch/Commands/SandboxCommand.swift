@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProviderAPI
 import Sandbox
 
 /// `idbatch sandbox`: both providers, emulated on one loopback port, until Ctrl-C or SIGTERM.
@@ -78,7 +79,7 @@ struct SandboxCommand: AsyncParsableCommand {
         Interruption.takeOver { continuation.yield($0) }
         let url = running.baseURL
         FileHandleOutput.stdout("""
-            idbatch sandbox: Truora and Trulioo on \(url) (speed \(LooseNumber(speed))x, \
+            idbatch sandbox: Truora and Trulioo on \(url) (speed \(LooseDouble(speed).text)x, \
             latency \(configuration.latency) ms, faults: \(configuration.faults.isEmpty ? "none" : configuration.faults.description))
             export TRUORA_BASE_URL=\(url)
             export TRUORA_BATCH_BASE_URL=\(url)
@@ -97,9 +98,4 @@ struct SandboxCommand: AsyncParsableCommand {
         FileHandleOutput.stdout("idbatch sandbox: stopped after \(requests) requests; \(stats.checksCreated) checks created, "
                        + "\(stats.duplicates) duplicates, \(stats.truliooUserStatesCreated) Trulioo user states\n")
     }
-}
-
-/// `10` rather than `10.0`.
-private func LooseNumber(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }
