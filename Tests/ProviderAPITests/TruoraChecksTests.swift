@@ -88,6 +88,36 @@ struct TruoraChecksTests {
         }
     }
 
+    @Test("rows the requirement table accepts are created; a missing required input is named", arguments: [
+        ("CL", "person", [("national_id", "12.531.909-2")], nil),
+        ("CL", "person", [("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
+                          ("date_of_birth", "1990-04-12"), ("native_country", "pe")], nil),
+        ("CL", "person", [("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
+                          ("date_of_birth", "1990-04-12")], "native_country"),
+        ("BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12"), ("region", "SP")], nil),
+        ("BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12")], "region"),
+        ("CO", "company", [("tax_id", "900.123.456-8")], nil),
+        ("CO", "person", [("foreign_id", "456789"), ("date_of_birth", "1990-04-12")], "issue_date"),
+        ("MX", "company", [("tax_id", "MAB9307148T4")], nil),
+        ("PE", "person", [("national_id", "10117410"), ("date_of_birth", "1990-04-12")], nil),
+        ("PE", "person", [("national_id", "10117410")], "date_of_birth"),
+        ("CL", "vehicle", [("national_id", "12.531.909-2")], "license_plate"),
+    ])
+    func requirementTable(country: String, type: String, inputs: [(String, String)], missing: String?) async throws {
+        try await Harness.with { h in
+            let request = TruoraCheckRequest(country: country, type: type, inputs: inputs.map { ($0.0, $0.1) }, userAuthorized: true)
+            if let missing {
+                let error = await #expect(throws: ProviderError.self) { try await h.truora.createCheck(request) }
+                #expect(error?.status == 400)
+                #expect(error?.message.contains(missing) == true, "\(error?.message ?? "")")
+            } else {
+                let created = try await h.truora.createCheck(request)
+                #expect(created.created)
+                #expect(created.output.check.country == country && created.output.check.type == type)
+            }
+        }
+    }
+
     @Test("consent: refused is refused, and a version 1 key requires it")
     func consent() async throws {
         try await Harness.with { h in
