@@ -37,7 +37,12 @@ public enum TruoraRequirements {
 
         /// The required groups no input of `present` satisfies.
         public func missing(given present: Set<String>) -> [[String]] {
-            required.filter { group in !group.contains(where: present.contains) }
+            missing { present.contains($0) }
+        }
+
+        /// The required groups with no input for which `isPresent` holds.
+        public func missing(where isPresent: (String) -> Bool) -> [[String]] {
+            required.filter { group in !group.contains(where: isPresent) }
         }
     }
 

@@ -43,9 +43,27 @@ public enum IDChecks {
     /// Trims, drops display punctuation (`.` `-` `/` spaces), uppercases; a Chilean RUT may carry
     /// a `CL` prefix.
     public static func normalise(_ raw: String, kind: IDKind) -> String {
-        var text = raw.uppercased().filter { !($0 == "." || $0 == "-" || $0 == "/" || $0.isWhitespace) }
+        var text = asciiNormalise(raw) ?? raw.uppercased().filter { !($0 == "." || $0 == "-" || $0 == "/" || $0.isWhitespace) }
         if kind == .chileRUT && text.hasPrefix("CL") { text.removeFirst(2) }
         return text
+    }
+
+    /// The same for ASCII text, byte by byte (the common case, once per row); nil otherwise.
+    static func asciiNormalise(_ raw: String) -> String? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> String? in
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count)
+            for byte in bytes {
+                switch byte {
+                case 0x80...: return nil
+                case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "/"), 0x09...0x0D, 0x20: continue
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(byte - 32)
+                default: out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     // MARK: Chile
@@ -69,11 +87,11 @@ public enum IDChecks {
     // MARK: Brazil
 
     static func brazilCPF(_ id: String) -> [IDIssue] {
-        let chars = Array(id)
-        guard chars.allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, "a CPF has only digits")] }
-        guard chars.count == 11 else { return [IDIssue(.length, "a CPF has 11 digits")] }
-        let d = chars.map(\.digit)
-        if Set(d).count == 1 {
+        // Bytes, not Characters: this runs once per row of a Brazilian file.
+        guard id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return [IDIssue(.characters, "a CPF has only digits")] }
+        guard id.utf8.count == 11 else { return [IDIssue(.length, "a CPF has 11 digits")] }
+        let d = id.utf8.map { Int($0) - 48 }
+        if d.allSatisfy({ $0 == d[0] }) {
             return [IDIssue(.repeatedDigits, "a CPF of one repeated digit is not issued, although its check digits add up")]
         }
         func dv(_ digits: ArraySlice<Int>, firstWeight: Int) -> Int {
@@ -239,6 +257,9 @@ private enum CharacterSet {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIDigit: Bool {
+        guard let value = asciiValue else { return false }
+        return value >= 48 && value <= 57
+    }
     fileprivate var digit: Int { Int(asciiValue ?? 48) - 48 }
 }
