@@ -96,4 +96,7 @@ extension TruoraInput {
 
     /// The input with this field name.
     public static func named(_ name: String) -> TruoraInput? { byName[name] }
+
+    /// Each input's place in ``all``: the order inputs are sent in.
+    public static let position = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.name, $0) })
 }

@@ -40,6 +40,8 @@ public struct RowValidator {
     public var digitsMayBeNumbers = false
     /// 0-based columns holding ID numbers (decided once, not per cell).
     private let identifierColumns: Set<Int>
+    /// `settings.country` in capitals (once, not per row).
+    private let settingsCountry: String?
 
     /// Inputs whose values are dates.
     static let dateTargets: Set<String> = ["date_of_birth", "issue_date", "payment_date", "dob"]
@@ -57,6 +59,7 @@ public struct RowValidator {
             }
         }
         dateOrders = orders
+        settingsCountry = settings.country?.uppercased()
         identifierColumns = Set(mapping.matches.filter { HeaderAliases.holdsIdentifier($0.input) }.map { $0.index - 1 })
     }
 
@@ -102,6 +105,9 @@ public struct RowValidator {
                 }
             }
         }
+
+        /// The names present, in the order they were added.
+        var names: [String] { entries.map(\.name) }
 
         @discardableResult
         mutating func removeValue(forKey name: String) -> Value? {
@@ -150,8 +156,14 @@ public struct RowValidator {
     }
 
     /// Day, month and year columns → one date value.
+    /// `date_of_birth` → `date_of_birth.day`, `.month`, `.year` (built once, not per row).
+    private static let dateParts: [String: [String]] = Dictionary(uniqueKeysWithValues: ["date_of_birth", "dob"].map { base in
+        (base, ["day", "month", "year"].map { "\(base).\($0)" })
+    })
+
     private func composeDate(_ base: String, _ values: inout InputValues, _ issues: inout [RowIssue]) {
-        let parts = ["day", "month", "year"].map { values.removeValue(forKey: "\(base).\($0)") }
+        guard let keys = Self.dateParts[base] else { return }
+        let parts = keys.map { values.removeValue(forKey: $0) }
         guard values[base] == nil, parts.contains(where: { $0 != nil }) else { return }
         let numbers = parts.map { $0.flatMap { Int($0.text.split(separator: ".").first ?? "") } }
         guard let d = numbers[0], let m = numbers[1] ?? parts[1].flatMap({ DateText.month(named: $0.text) }),
@@ -187,7 +199,7 @@ public struct RowValidator {
         composeSurnames(&values)
 
         // Country.
-        var country = settings.country?.uppercased()
+        var country = settingsCountry
         if let value = values.removeValue(forKey: "country") {
             if let code = ValueText.country(value.text), TruoraRequirements.countries.contains(code) {
                 country = code
@@ -270,8 +282,13 @@ public struct RowValidator {
 
         // Each value by its input's format.
         var inputs = [RowOutcome.Input("type", type), RowOutcome.Input("country", country)]
-        for input in TruoraInput.all where input.name != "type" && input.name != "country" {
-            guard let value = values[input.name] else { continue }
+        // Only the inputs present (a handful), in the catalogue's order, rather than a search per input.
+        let present = values.names.filter { $0 != "type" && $0 != "country" }
+            .compactMap { name in TruoraInput.position[name].map { (name, $0) } }
+            .sorted { $0.1 < $1.1 }
+        for (name, position) in present {
+            let input = TruoraInput.all[position]
+            guard let value = values[name] else { continue }
             let (text, issue) = normalise(value, input: input, country: country, documentType: documentType)
             if let text { inputs.append(RowOutcome.Input(input.name, text)) }
             if let issue { issues.append(issue) }
