@@ -156,6 +156,18 @@ public struct RowValidator {
     }
 
     /// Day, month and year columns → one date value.
+    /// Input → its allowed values in capitals → as Truora spells them (built once, not per row).
+    private static let allowedInCapitals: [String: [String: String]] = {
+        var table: [String: [String: String]] = [:]
+        for input in TruoraInput.all {
+            guard case .oneOf(let allowed) = input.format else { continue }
+            var byCapitals: [String: String] = [:]
+            for value in allowed where byCapitals[value.uppercased()] == nil { byCapitals[value.uppercased()] = value }
+            table[input.name] = byCapitals
+        }
+        return table
+    }()
+
     /// `date_of_birth` → `date_of_birth.day`, `.month`, `.year` (built once, not per row).
     private static let dateParts: [String: [String]] = Dictionary(uniqueKeysWithValues: ["date_of_birth", "dob"].map { base in
         (base, ["day", "month", "year"].map { "\(base).\($0)" })
@@ -380,8 +392,7 @@ public struct RowValidator {
             case "owner_document_type": candidate = value.text.lowercased().replacingOccurrences(of: "_", with: "-")
             default: candidate = value.text.uppercased()
             }
-            let wanted = candidate.uppercased()
-            guard let match = allowed.first(where: { $0 == wanted || $0.uppercased() == wanted }) else {
+            guard let match = Self.allowedInCapitals[input.name]?[candidate.uppercased()] else {
                 return .failure(RowIssue(.valueNotAllowed, column: value.column,
                                          "\(input.name) '\(value.text.prefix(20))' is not allowed; use one of "
                                          + allowed.joined(separator: ", ")))
