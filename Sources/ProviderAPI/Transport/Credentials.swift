@@ -1,0 +1,58 @@
+import Foundation
+
+/// Credentials and base URLs from the environment, as DESIGN specifies: `TRUORA_API_KEY`,
+/// `TRULIOO_CLIENT_ID`, `TRULIOO_CLIENT_SECRET` (each also as `NAME_FILE`, a file holding the value),
+/// and `TRUORA_BASE_URL`, `TRUORA_BATCH_BASE_URL`, `TRULIOO_BASE_URL` overriding the production hosts.
+/// Never from flags; values never appear in an error.
+public struct Environment: Sendable {
+    public var variables: [String: String]
+
+    public init(_ variables: [String: String] = ProcessInfo.processInfo.environment) {
+        self.variables = variables
+    }
+
+    public struct Missing: Error, Sendable, CustomStringConvertible {
+        /// The variables that could have supplied it.
+        public var names: [String]
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// `NAME`, else the contents of the file `NAME_FILE` (trailing newlines dropped).
+    public func secret(_ name: String) throws(Missing) -> String {
+        if let value = variables[name], !value.isEmpty { return value }
+        guard let path = variables[name + "_FILE"], !path.isEmpty else {
+            throw Missing(names: [name, name + "_FILE"], reason: "set \(name) (or \(name)_FILE naming a file that holds it)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Missing(names: [name + "_FILE"], reason: "\(name)_FILE names a file that cannot be read")
+        }
+        let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else {
+            throw Missing(names: [name + "_FILE"], reason: "\(name)_FILE names an empty file")
+        }
+        return value
+    }
+
+    /// A base URL override: `http(s)://host[:port][/path]`.
+    public func url(_ name: String) throws(Missing) -> String? {
+        guard let value = variables[name], !value.isEmpty else { return nil }
+        guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host != nil
+        else {
+            throw Missing(names: [name], reason: "\(name) must be an http or https URL")
+        }
+        return value
+    }
+
+    public func truora(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruoraConfiguration {
+        let key = try secret("TRUORA_API_KEY")
+        let base = try url("TRUORA_BASE_URL") ?? TruoraConfiguration.productionBaseURL
+        return TruoraConfiguration(apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"), retry: retry)
+    }
+
+    public func trulioo(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruliooConfiguration {
+        TruliooConfiguration(clientID: try secret("TRULIOO_CLIENT_ID"), clientSecret: try secret("TRULIOO_CLIENT_SECRET"),
+                             baseURL: try url("TRULIOO_BASE_URL") ?? TruliooConfiguration.productionBaseURL, retry: retry)
+    }
+}
