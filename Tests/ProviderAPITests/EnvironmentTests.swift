@@ -9,8 +9,10 @@ struct EnvironmentTests {
         let file = NSTemporaryDirectory() + "/secret-\(UUID().uuidString)"
         try "client-secret-value\n".write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let env = Environment(["TRUORA_API_KEY": "a.b.c", "TRULIOO_CLIENT_ID": "id", "TRULIOO_CLIENT_SECRET_FILE": file,
-                               "TRUORA_BASE_URL": "http://127.0.0.1:8088", "TRULIOO_BASE_URL": "http://127.0.0.1:8088/"])
+        let env = Environment([
+            "TRUORA_API_KEY": "a.b.c", "TRULIOO_CLIENT_ID": "id", "TRULIOO_CLIENT_SECRET_FILE": file,
+            "TRUORA_BASE_URL": "http://127.0.0.1:8088", "TRULIOO_BASE_URL": "http://127.0.0.1:8088/",
+        ])
         let truora = try env.truora()
         #expect(truora.apiKey == "a.b.c")
         #expect(truora.baseURL == "http://127.0.0.1:8088" && truora.batchBaseURL == "http://127.0.0.1:8088")

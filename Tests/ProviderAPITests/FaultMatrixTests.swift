@@ -54,7 +54,10 @@ struct FaultMatrixTests {
 
     @Test("502 and 504 are retried; 500 is not; running out of attempts says how many")
     func gatewayErrors() async throws {
-        try await Harness.with({ $0.faults = try! Self.plan("502:once,504:once,500:first=1@POST /v1/checks") }, retry: Harness.policy(attempts: 3)) { h in
+        try await Harness.with(
+            { $0.faults = try! Self.plan("502:once,504:once,500:first=1@POST /v1/checks") },
+            retry: Harness.policy(attempts: 3)
+        ) { h in
             _ = try await h.truora.listChecks()
             #expect(h.waits.all.count == 2)
             let error = await #expect(throws: ProviderError.self) { try await h.truora.createCheck(coPerson(0)) }
@@ -94,8 +97,10 @@ struct FaultMatrixTests {
 
     @Test("a hung answer hits the per-request timeout: a GET is retried, a POST is ambiguous")
     func hang() async throws {
-        try await Harness.with({ $0.faults = try! Self.plan("hang:once") },
-                               retry: Harness.policy(timeout: .milliseconds(300))) { h in
+        try await Harness.with(
+            { $0.faults = try! Self.plan("hang:once") },
+            retry: Harness.policy(timeout: .milliseconds(300))
+        ) { h in
             let started = ContinuousClock.now
             _ = try await h.truora.listChecks()
             #expect(ContinuousClock.now - started >= .milliseconds(300))
@@ -157,9 +162,11 @@ struct FaultMatrixTests {
         let transport = AsyncHTTPTransport()
         defer { Task { try? await transport.shutdown() } }
         let waits = WaitLog()
-        var client = TruoraClient(configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: "http://127.0.0.1:9",
-                                                                     retry: Harness.policy(attempts: 3)),
-                                  transport: transport)
+        var client = TruoraClient(
+            configuration: TruoraConfiguration(
+                apiKey: Sandbox.truoraKey(), baseURL: "http://127.0.0.1:9",
+                retry: Harness.policy(attempts: 3)),
+            transport: transport)
         client.executor.sleep = { waits.append($0) }
         let error = await #expect(throws: ProviderError.self) { try await client.createCheck(coPerson(0)) }
         #expect(error?.kind == .unreachable)

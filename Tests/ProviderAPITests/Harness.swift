@@ -15,25 +15,31 @@ struct Harness {
 
     /// Retries quick enough for tests; the waits are recorded, not slept, unless `realSleep`.
     static func policy(attempts: Int = 5, timeout: Duration = .seconds(5)) -> RetryPolicy {
-        RetryPolicy(base: .milliseconds(10), cap: .milliseconds(80), maxAttempts: attempts, maxRetryAfter: .seconds(30),
-                    timeout: timeout)
+        RetryPolicy(
+            base: .milliseconds(10), cap: .milliseconds(80), maxAttempts: attempts, maxRetryAfter: .seconds(30),
+            timeout: timeout)
     }
 
-    static func with(_ configure: (inout SandboxConfiguration) -> Void = { _ in },
-                     retry: RetryPolicy = policy(), truoraKey: String = Sandbox.truoraKey(),
-                     truliooSecret: String = "sandbox", realSleep: Bool = false,
-                     _ body: (Harness) async throws -> Void) async throws {
+    static func with(
+        _ configure: (inout SandboxConfiguration) -> Void = { _ in },
+        retry: RetryPolicy = policy(), truoraKey: String = Sandbox.truoraKey(),
+        truliooSecret: String = "sandbox", realSleep: Bool = false,
+        _ body: (Harness) async throws -> Void
+    ) async throws {
         var configuration = SandboxConfiguration()
         configuration.speed = 600
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
         let transport = AsyncHTTPTransport(connectionsPerHost: 8)
         let waits = WaitLog()
-        var truora = TruoraClient(configuration: TruoraConfiguration(apiKey: truoraKey, baseURL: running.baseURL, retry: retry),
-                                  transport: transport)
-        var trulioo = TruliooClient(configuration: TruliooConfiguration(clientID: "sandbox", clientSecret: truliooSecret,
-                                                                         baseURL: running.baseURL, retry: retry),
-                                    transport: transport)
+        var truora = TruoraClient(
+            configuration: TruoraConfiguration(apiKey: truoraKey, baseURL: running.baseURL, retry: retry),
+            transport: transport)
+        var trulioo = TruliooClient(
+            configuration: TruliooConfiguration(
+                clientID: "sandbox", clientSecret: truliooSecret,
+                baseURL: running.baseURL, retry: retry),
+            transport: transport)
         if !realSleep {
             let sleep: @Sendable (Duration) async throws -> Void = { duration in waits.append(duration) }
             truora.executor.sleep = sleep
@@ -63,17 +69,22 @@ struct Harness {
 
     /// Raw GET of a sandbox path (admin routes, links).
     func get(_ path: String) async throws -> WireResponse {
-        try await transport.send(WireRequest(method: "GET", url: path.hasPrefix("http") ? path : baseURL + path),
-                                 timeout: .seconds(5))
+        try await transport.send(
+            WireRequest(method: "GET", url: path.hasPrefix("http") ? path : baseURL + path),
+            timeout: .seconds(5))
     }
 
-    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) async throws -> WireResponse {
-        try await transport.send(WireRequest(method: method, url: path.hasPrefix("http") ? path : baseURL + path,
-                                             headers: headers, body: body), timeout: .seconds(5))
+    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) async throws
+        -> WireResponse
+    {
+        try await transport.send(
+            WireRequest(
+                method: method, url: path.hasPrefix("http") ? path : baseURL + path,
+                headers: headers, body: body), timeout: .seconds(5))
     }
 }
 
-/// The waits a client asked for.
+/// The waits a client asked for. `@unchecked Sendable`: every access holds the lock.
 final class WaitLog: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Duration] = []
@@ -93,6 +104,7 @@ final class WaitLog: @unchecked Sendable {
 
 /// A CO person check request with a Colombian cédula ending in `last`.
 func coPerson(_ last: Int, prefix: String = "103245678", force: Bool? = nil) -> TruoraCheckRequest {
-    TruoraCheckRequest(country: "CO", type: "person", inputs: [("national_id", "\(prefix)\(last)")],
-                       userAuthorized: true, forceCreation: force)
+    TruoraCheckRequest(
+        country: "CO", type: "person", inputs: [("national_id", "\(prefix)\(last)")],
+        userAuthorized: true, forceCreation: force)
 }

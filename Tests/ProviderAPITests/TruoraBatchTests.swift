@@ -11,9 +11,10 @@ struct TruoraBatchTests {
         let path = NSTemporaryDirectory() + "/batch-\(UUID().uuidString).xlsx"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try XLSXWriter(path: path, options: .init(sheetName: "Batch", textColumns: [0]))
-        try writer.writeAll(rows.enumerated().map { index, cells in
-            Row(number: index + 1, cells: cells.map { Cell(text: $0, type: $0.isEmpty ? .empty : .text) })
-        })
+        try writer.writeAll(
+            rows.enumerated().map { index, cells in
+                Row(number: index + 1, cells: cells.map { Cell(text: $0, type: $0.isEmpty ? .empty : .text) })
+            })
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
@@ -21,8 +22,9 @@ struct TruoraBatchTests {
     func roundTrip() async throws {
         // Speed 60: the upload link lasts 30 s, the checks a second.
         try await Harness.with({ $0.speed = 60 }) { h in
-            let batch = try await h.truora.createBatch(type: "person", country: "CO",
-                                                       columnsMapping: ["national_id": 0, "date_of_birth": 1])
+            let batch = try await h.truora.createBatch(
+                type: "person", country: "CO",
+                columnsMapping: ["national_id": 0, "date_of_birth": 1])
             #expect(batch.batchID.hasPrefix("BAT"))
             #expect(batch.status == "not_started")
             #expect(batch.columns == ["national_id", "date_of_birth"])
@@ -40,14 +42,18 @@ struct TruoraBatchTests {
                 ["1032456780", "1990-04-12"],
             ])
             try await h.truora.uploadBatchFile(link: link, xlsx: file)
-            let second = await #expect(throws: ProviderError.self) { try await h.truora.uploadBatchFile(link: link, xlsx: file) }
+            let second = await #expect(throws: ProviderError.self) {
+                try await h.truora.uploadBatchFile(link: link, xlsx: file)
+            }
             #expect(second?.status == 403)
 
             let started = try await h.truora.startBatch(batch.batchID)
             #expect(started.status == "in_progress")
             #expect(started.size == 4)
             #expect(started.createdChecksCount == 3 && started.invalidChecksCount == 1)
-            let notRequested = await #expect(throws: ProviderError.self) { try await h.truora.getBatchReport(batch.batchID) }
+            let notRequested = await #expect(throws: ProviderError.self) {
+                try await h.truora.getBatchReport(batch.batchID)
+            }
             #expect(notRequested?.status == 404)
             #expect(try await h.eventually { try await h.truora.getBatch(batch.batchID).status == "completed" })
             // The repeated row found the first row's check: one check per distinct input.
@@ -95,8 +101,9 @@ struct TruoraBatchTests {
             #expect(expired?.status == 403)
 
             let big = try await h.truora.createBatch(type: "person", country: "CO", columnsMapping: ["national_id": 0])
-            try await h.truora.uploadBatchFile(link: big.fileUploadLink!,
-                                               xlsx: try Self.workbook([["1032456780"], ["1032456781"], ["1032456782"]]))
+            try await h.truora.uploadBatchFile(
+                link: big.fileUploadLink!,
+                xlsx: try Self.workbook([["1032456780"], ["1032456781"], ["1032456782"]]))
             let failed = try await h.truora.startBatch(big.batchID)
             #expect(failed.status == "failed")
             #expect(failed.failureReason?.contains("at most 2") == true)

@@ -29,13 +29,16 @@ struct TruoraChecksTests {
         // Speed 200: the delayed window (60-600 sandbox seconds) lasts 2.7 s, wide enough to see on a busy machine.
         try await Harness.with({ $0.speed = 200 }) { h in
             var ids: [Int: String] = [:]
-            for digit in [6, 7, 8, 9] { ids[digit] = try await h.truora.createCheck(coPerson(digit)).output.check.checkID }
+            for digit in [6, 7, 8, 9] {
+                ids[digit] = try await h.truora.createCheck(coPerson(digit)).output.check.checkID
+            }
             // 8 is delayed before it completes.
             #expect(try await h.eventually { try await h.truora.getCheck(ids[8]!).check.status == "delayed" })
-            #expect(try await h.eventually {
-                for id in ids.values where !(try await h.truora.getCheck(id).check.isFinal) { return false }
-                return true
-            })
+            #expect(
+                try await h.eventually {
+                    for id in ids.values where !(try await h.truora.getCheck(id).check.isFinal) { return false }
+                    return true
+                })
             let criminal = try await h.truora.getCheck(ids[9]!).check
             #expect(criminal.status == "completed")
             #expect(criminal.score == 0.4)  // criminal_record weighs 0.6 in a CO person check
@@ -55,8 +58,9 @@ struct TruoraChecksTests {
             #expect(!again.created)
             #expect(again.output.check.checkID == first.checkID)
             // A differently written ID is the same input once normalised.
-            let spaced = TruoraCheckRequest(country: "co", type: "person", inputs: [("national_id", "1.032.456.781")],
-                                            userAuthorized: true)
+            let spaced = TruoraCheckRequest(
+                country: "co", type: "person", inputs: [("national_id", "1.032.456.781")],
+                userAuthorized: true)
             #expect(try await h.truora.createCheck(spaced).output.check.checkID == first.checkID)
             let forced = try await h.truora.createCheck(coPerson(1, force: true))
             #expect(forced.created)
@@ -69,16 +73,19 @@ struct TruoraChecksTests {
         }
     }
 
-    @Test("inputs are validated with the requirement table and the ID rules", arguments: [
-        ("CO", "person", [("first_name", "Ana")], "national_id"),
-        ("BR", "person", [("national_id", "111.444.777-34")], "check digit"),
-        ("CO", "person", [("national_id", "12345"), ("date_of_birth", "31/02/1990")], "date_of_birth"),
-        ("XX", "person", [("national_id", "1032456780")], "country"),
-        ("CO", "spaceship", [("national_id", "1032456780")], "type"),
-    ])
+    @Test(
+        "inputs are validated with the requirement table and the ID rules",
+        arguments: [
+            ("CO", "person", [("first_name", "Ana")], "national_id"),
+            ("BR", "person", [("national_id", "111.444.777-34")], "check digit"),
+            ("CO", "person", [("national_id", "12345"), ("date_of_birth", "31/02/1990")], "date_of_birth"),
+            ("XX", "person", [("national_id", "1032456780")], "country"),
+            ("CO", "spaceship", [("national_id", "1032456780")], "type"),
+        ])
     func validation(country: String, type: String, inputs: [(String, String)], mentions: String) async throws {
         try await Harness.with { h in
-            let request = TruoraCheckRequest(country: country, type: type, inputs: inputs.map { ($0.0, $0.1) }, userAuthorized: true)
+            let request = TruoraCheckRequest(
+                country: country, type: type, inputs: inputs.map { ($0.0, $0.1) }, userAuthorized: true)
             let error = await #expect(throws: ProviderError.self) { try await h.truora.createCheck(request) }
             #expect(error?.status == 400)
             #expect(error?.code == .number(10400))
@@ -88,24 +95,40 @@ struct TruoraChecksTests {
         }
     }
 
-    @Test("rows the requirement table accepts are created; a missing required input is named", arguments: [
-        ("CL", "person", [("national_id", "12.531.909-2")], nil),
-        ("CL", "person", [("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
-                          ("date_of_birth", "1990-04-12"), ("native_country", "pe")], nil),
-        ("CL", "person", [("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
-                          ("date_of_birth", "1990-04-12")], "native_country"),
-        ("BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12"), ("region", "SP")], nil),
-        ("BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12")], "region"),
-        ("CO", "company", [("tax_id", "900.123.456-8")], nil),
-        ("CO", "person", [("foreign_id", "456789"), ("date_of_birth", "1990-04-12")], "issue_date"),
-        ("MX", "company", [("tax_id", "MAB9307148T4")], nil),
-        ("PE", "person", [("national_id", "10117410"), ("date_of_birth", "1990-04-12")], nil),
-        ("PE", "person", [("national_id", "10117410")], "date_of_birth"),
-        ("CL", "vehicle", [("national_id", "12.531.909-2")], "license_plate"),
-    ])
+    @Test(
+        "rows the requirement table accepts are created; a missing required input is named",
+        arguments: [
+            ("CL", "person", [("national_id", "12.531.909-2")], nil),
+            (
+                "CL", "person",
+                [
+                    ("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
+                    ("date_of_birth", "1990-04-12"), ("native_country", "pe"),
+                ], nil
+            ),
+            (
+                "CL", "person",
+                [
+                    ("foreign_id", "76086428-5"), ("first_name", "Ana"), ("last_name", "Paz"),
+                    ("date_of_birth", "1990-04-12"),
+                ], "native_country"
+            ),
+            (
+                "BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12"), ("region", "SP")],
+                nil
+            ),
+            ("BR", "person", [("national_id", "390.533.447-05"), ("date_of_birth", "1990-04-12")], "region"),
+            ("CO", "company", [("tax_id", "900.123.456-8")], nil),
+            ("CO", "person", [("foreign_id", "456789"), ("date_of_birth", "1990-04-12")], "issue_date"),
+            ("MX", "company", [("tax_id", "MAB9307148T4")], nil),
+            ("PE", "person", [("national_id", "10117410"), ("date_of_birth", "1990-04-12")], nil),
+            ("PE", "person", [("national_id", "10117410")], "date_of_birth"),
+            ("CL", "vehicle", [("national_id", "12.531.909-2")], "license_plate"),
+        ])
     func requirementTable(country: String, type: String, inputs: [(String, String)], missing: String?) async throws {
         try await Harness.with { h in
-            let request = TruoraCheckRequest(country: country, type: type, inputs: inputs.map { ($0.0, $0.1) }, userAuthorized: true)
+            let request = TruoraCheckRequest(
+                country: country, type: type, inputs: inputs.map { ($0.0, $0.1) }, userAuthorized: true)
             if let missing {
                 let error = await #expect(throws: ProviderError.self) { try await h.truora.createCheck(request) }
                 #expect(error?.status == 400)
@@ -157,7 +180,9 @@ struct TruoraChecksTests {
     func listing() async throws {
         try await Harness.with({ $0.pageSize = 2 }) { h in
             var created: [String] = []
-            for digit in 0..<5 { created.append(try await h.truora.createCheck(coPerson(digit, prefix: "52345678")).output.check.checkID) }
+            for digit in 0..<5 {
+                created.append(try await h.truora.createCheck(coPerson(digit, prefix: "52345678")).output.check.checkID)
+            }
             var seen: [String] = []
             var startKey: String?
             var pages = 0
@@ -186,7 +211,9 @@ struct TruoraChecksTests {
             #expect(details.filter { $0.result == "found" }.map(\.dataSet) == ["criminal_record"])
             #expect(details.first { $0.result == "found" }?.tables?.isEmpty == false)
             #expect(details.first { $0.result == "not_found" }?.tables == nil)
-            let badLang = await #expect(throws: ProviderError.self) { try await h.truora.checkDetails(found, lang: "ES") }
+            let badLang = await #expect(throws: ProviderError.self) {
+                try await h.truora.checkDetails(found, lang: "ES")
+            }
             #expect(badLang?.status == 400)
 
             let summary = try await h.truora.summarize(found)
@@ -201,8 +228,9 @@ struct TruoraChecksTests {
             let gone = await #expect(throws: ProviderError.self) { try await h.truora.getCheck(created[0]) }
             #expect(gone?.status == 404 && gone?.code == .number(10404))
 
-            let health = try await h.truora.health(country: "CO", unixTimestampSeconds: 1_700_000_000,
-                                                   timezoneOffsetSeconds: -18_000)
+            let health = try await h.truora.health(
+                country: "CO", unixTimestampSeconds: 1_700_000_000,
+                timezoneOffsetSeconds: -18_000)
             #expect(health.allSatisfy { $0.databaseID.count == 43 && $0.hourlyStatus.count == 24 })
         }
     }
@@ -229,15 +257,22 @@ struct TruoraChecksTests {
                 try await h.truora.updateCustomType(country: "MX", type: "nope", weights: ["personal_identity": 1])
             }
             #expect(missing?.code == .number(10400))
-            _ = try await h.truora.updateCustomType(country: "CO", type: "identity-alert",
-                                                    weights: ["personal_identity": 0.25, "alert_in_media": 0.75])
-            let check = TruoraCheckRequest(country: "CO", type: "identity-alert", inputs: [("national_id", "1032456789")],
-                                           userAuthorized: true)
+            _ = try await h.truora.updateCustomType(
+                country: "CO", type: "identity-alert",
+                weights: ["personal_identity": 0.25, "alert_in_media": 0.75])
+            let check = TruoraCheckRequest(
+                country: "CO", type: "identity-alert", inputs: [("national_id", "1032456789")],
+                userAuthorized: true)
             let id = try await h.truora.createCheck(check).output.check.checkID
             #expect(try await h.eventually { try await h.truora.getCheck(id).check.isFinal })
-            #expect(Set(try await h.truora.getCheck(id).check.scores?.map(\.dataSet) ?? []) == ["personal_identity", "alert_in_media"])
+            #expect(
+                Set(try await h.truora.getCheck(id).check.scores?.map(\.dataSet) ?? []) == [
+                    "personal_identity", "alert_in_media",
+                ])
             let listed = try await h.truora.listCustomTypes()
-            #expect(listed.scoreConfigs["CO"]?["identity-alert"]?.first { $0.dataSet == "personal_identity" }?.weight.value == 0.25)
+            #expect(
+                listed.scoreConfigs["CO"]?["identity-alert"]?.first { $0.dataSet == "personal_identity" }?.weight.value
+                    == 0.25)
             let remaining = try await h.truora.deleteCustomType(country: "CO", type: "identity-alert")
             #expect(remaining.scoreConfigs["CO"]?["identity-alert"] == nil)
         }
@@ -246,24 +281,32 @@ struct TruoraChecksTests {
     @Test("settings, continuous checks and PDFs")
     func settingsContinuousPDF() async throws {
         try await Harness.with({ $0.speed = 86_400 * 4 }) { h in
-            let settings = try await h.truora.updateSettings(maxDuration: "2h", namesMatchingType: "exact", retries: true)
+            let settings = try await h.truora.updateSettings(
+                maxDuration: "2h", namesMatchingType: "exact", retries: true)
             #expect(settings.maxDuration == "2h" && settings.namesMatchingType == "exact" && settings.retries)
-            let tooShort = await #expect(throws: ProviderError.self) { try await h.truora.updateSettings(maxDuration: "3m") }
+            let tooShort = await #expect(throws: ProviderError.self) {
+                try await h.truora.updateSettings(maxDuration: "3m")
+            }
             #expect(tooShort?.status == 400)
 
             let check = try await h.truora.createCheck(coPerson(0)).output.check.checkID
             let endDate = Timestamp(Date(timeIntervalSinceNow: 400 * 86_400 * 4)).day
-            let continuous = try await h.truora.createContinuousCheck(checkID: check, frequency: "daily", endDate: endDate)
+            let continuous = try await h.truora.createContinuousCheck(
+                checkID: check, frequency: "daily", endDate: endDate)
             #expect(continuous.continuousCheckID.hasPrefix("CCK"))
             #expect(continuous.status == "enabled" && continuous.scoreStatus == "new")
             let badFrequency = await #expect(throws: ProviderError.self) {
                 try await h.truora.createContinuousCheck(checkID: check, frequency: "hourly", endDate: endDate)
             }
             #expect(badFrequency?.status == 400)
-            #expect(try await h.eventually { try await h.truora.getContinuousCheck(continuous.continuousCheckID).counter >= 2 })
+            #expect(
+                try await h.eventually {
+                    try await h.truora.getContinuousCheck(continuous.continuousCheckID).counter >= 2
+                })
             let history = try await h.truora.continuousCheckHistory(continuous.continuousCheckID)
             #expect(history.history.count >= 2)
-            let updated = try await h.truora.updateContinuousCheck(continuous.continuousCheckID, status: "disabled", frequency: "2w")
+            let updated = try await h.truora.updateContinuousCheck(
+                continuous.continuousCheckID, status: "disabled", frequency: "2w")
             #expect(updated.status == "disabled" && updated.frequency == "2w")
             #expect(try await h.truora.listContinuousChecks().continuousChecks.count == 1)
             let firstOfContinuous = await #expect(throws: ProviderError.self) { try await h.truora.deleteCheck(check) }
@@ -272,7 +315,10 @@ struct TruoraChecksTests {
             let early = await #expect(throws: ProviderError.self) { try await h.truora.downloadPDF(check) }
             #expect(early?.status == 404)
             #expect(try await h.truora.createPDF(check).pdfPath == "/v1/checks/\(check)/pdf")
-            #expect(try await h.eventually { (try? await h.truora.downloadPDF(check, lang: "en"))?.starts(with: Array("%PDF-".utf8)) == true })
+            #expect(
+                try await h.eventually {
+                    (try? await h.truora.downloadPDF(check, lang: "en"))?.starts(with: Array("%PDF-".utf8)) == true
+                })
         }
     }
 }

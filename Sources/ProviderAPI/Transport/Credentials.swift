@@ -22,7 +22,8 @@ public struct Environment: Sendable {
     public func secret(_ name: String) throws(Missing) -> String {
         if let value = variables[name], !value.isEmpty { return value }
         guard let path = variables[name + "_FILE"], !path.isEmpty else {
-            throw Missing(names: [name, name + "_FILE"], reason: "set \(name) (or \(name)_FILE naming a file that holds it)")
+            throw Missing(
+                names: [name, name + "_FILE"], reason: "set \(name) (or \(name)_FILE naming a file that holds it)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Missing(names: [name + "_FILE"], reason: "\(name)_FILE names a file that cannot be read")
@@ -48,11 +49,13 @@ public struct Environment: Sendable {
     public func truora(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruoraConfiguration {
         let key = try secret("TRUORA_API_KEY")
         let base = try url("TRUORA_BASE_URL") ?? TruoraConfiguration.productionBaseURL
-        return TruoraConfiguration(apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"), retry: retry)
+        return TruoraConfiguration(
+            apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"), retry: retry)
     }
 
     public func trulioo(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruliooConfiguration {
-        TruliooConfiguration(clientID: try secret("TRULIOO_CLIENT_ID"), clientSecret: try secret("TRULIOO_CLIENT_SECRET"),
-                             baseURL: try url("TRULIOO_BASE_URL") ?? TruliooConfiguration.productionBaseURL, retry: retry)
+        TruliooConfiguration(
+            clientID: try secret("TRULIOO_CLIENT_ID"), clientSecret: try secret("TRULIOO_CLIENT_SECRET"),
+            baseURL: try url("TRULIOO_BASE_URL") ?? TruliooConfiguration.productionBaseURL, retry: retry)
     }
 }

@@ -14,8 +14,10 @@ public struct WireRequest: Sendable {
     /// A request that may have reached the server is resent only when this is true.
     public var idempotent: Bool
 
-    public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-                idempotent: Bool? = nil) {
+    public init(
+        method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
+        idempotent: Bool? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -68,11 +70,14 @@ public final class AsyncHTTPTransport: HTTPTransport {
     public let maxBodyBytes: Int
 
     /// - Parameter connectionsPerHost: the pool size per host; make it at least the run's concurrency.
-    public init(connectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10),
-                maxBodyBytes: Int = 64 << 20) {
+    public init(
+        connectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10),
+        maxBodyBytes: Int = 64 << 20
+    ) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000
-            + connectTimeout.components.attoseconds / 1_000_000_000)
+        configuration.timeout.connect = .nanoseconds(
+            Int64(connectTimeout.components.seconds) * 1_000_000_000
+                + connectTimeout.components.attoseconds / 1_000_000_000)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         // A refused connection fails the request now (and the retry policy decides), rather than
         // being retried silently inside the pool until the request's deadline.
@@ -94,16 +99,20 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-            + timeout.components.attoseconds / 1_000_000_000)
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(
+                Int64(timeout.components.seconds) * 1_000_000_000
+                    + timeout.components.attoseconds / 1_000_000_000)
         var status: Int?
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
             status = Int(response.status.code)
             let body = try await response.body.collect(upTo: maxBodyBytes)
-            return WireResponse(status: Int(response.status.code),
-                                headers: response.headers.map { ($0.name, $0.value) },
-                                body: Array(buffer: body))
+            return WireResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: Array(buffer: body))
         } catch {
             throw Self.classify(error, status: status)
         }
@@ -126,8 +135,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
             if error is NIOConnectionError || error is SocketAddressError {
                 return .notSent(Self.describe(error))
             }
-            if let error = error as? IOError, [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL]
-                .contains(error.errnoCode) {
+            if let error = error as? IOError,
+                [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL]
+                    .contains(error.errnoCode)
+            {
                 return .notSent(Self.describe(error))
             }
             if let error = error as? ChannelError, case .connectTimeout = error {

@@ -18,13 +18,16 @@ public enum JSONCoding {
 
 extension RequestExecutor {
     /// Decodes a 2xx answer, or fails as `decoding` naming the operation (never the body).
-    func decode<T: Decodable>(_ type: T.Type, _ response: WireResponse, operation: String,
-                              retrySafe: Bool) throws(ProviderError) -> T {
+    func decode<T: Decodable>(
+        _ type: T.Type, _ response: WireResponse, operation: String,
+        retrySafe: Bool
+    ) throws(ProviderError) -> T {
         do {
             return try JSONCoding.decoder().decode(T.self, from: Data(response.body))
         } catch {
-            throw ProviderError(provider: provider, operation: operation, kind: .decoding, status: response.status,
-                                message: Self.decodingReason(error), retrySafe: retrySafe)
+            throw ProviderError(
+                provider: provider, operation: operation, kind: .decoding, status: response.status,
+                message: Self.decodingReason(error), retrySafe: retrySafe)
         }
     }
 
@@ -34,7 +37,8 @@ extension RequestExecutor {
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
             "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has an unexpected type"
         case .dataCorrupted(let context)?:
-            context.codingPath.isEmpty ? "not JSON" : "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is malformed"
+            context.codingPath.isEmpty
+                ? "not JSON" : "field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is malformed"
         default: "not the expected shape"
         }
     }

@@ -63,8 +63,10 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Duration?
     public var attempts: Int
 
-    public init(provider: String, operation: String, kind: Kind, status: Int? = nil, code: ProviderCode? = nil,
-                message: String, retrySafe: Bool, retryAfter: Duration? = nil, attempts: Int = 1) {
+    public init(
+        provider: String, operation: String, kind: Kind, status: Int? = nil, code: ProviderCode? = nil,
+        message: String, retrySafe: Bool, retryAfter: Duration? = nil, attempts: Int = 1
+    ) {
         self.provider = provider
         self.operation = operation
         self.kind = kind

@@ -14,8 +14,10 @@ public struct RequestExecutor: Sendable {
     public var random: @Sendable () -> Double = { Double.random(in: 0...1) }
     public var now: @Sendable () -> Date = { Date() }
 
-    init(transport: any HTTPTransport, policy: RetryPolicy, provider: String,
-         errorBody: @escaping @Sendable (WireResponse) -> (code: ProviderCode?, message: String)) {
+    init(
+        transport: any HTTPTransport, policy: RetryPolicy, provider: String,
+        errorBody: @escaping @Sendable (WireResponse) -> (code: ProviderCode?, message: String)
+    ) {
         self.transport = transport
         self.policy = policy
         self.provider = provider
@@ -24,8 +26,10 @@ public struct RequestExecutor: Sendable {
 
     /// Sends `request` until it succeeds (2xx, or a status in `accept`), fails for good, or runs
     /// out of attempts.
-    public func send(_ request: WireRequest, operation: String, accept: Set<Int> = [],
-                     timeout: Duration? = nil) async throws(ProviderError) -> WireResponse {
+    public func send(
+        _ request: WireRequest, operation: String, accept: Set<Int> = [],
+        timeout: Duration? = nil
+    ) async throws(ProviderError) -> WireResponse {
         var attempt = 0
         while true {
             attempt += 1
@@ -39,18 +43,21 @@ public struct RequestExecutor: Sendable {
                         try await wait(policy.backoff(afterAttempt: attempt, random: random()), operation, attempt)
                         continue
                     }
-                    throw ProviderError(provider: provider, operation: operation, kind: .unreachable,
-                                        message: reason, retrySafe: true, attempts: attempt)
+                    throw ProviderError(
+                        provider: provider, operation: operation, kind: .unreachable,
+                        message: reason, retrySafe: true, attempts: attempt)
                 case .ambiguous(let reason, let status):
                     if request.idempotent, attempt < policy.maxAttempts {
                         try await wait(policy.backoff(afterAttempt: attempt, random: random()), operation, attempt)
                         continue
                     }
-                    throw ProviderError(provider: provider, operation: operation, kind: .ambiguous, status: status,
-                                        message: reason, retrySafe: request.idempotent, attempts: attempt)
+                    throw ProviderError(
+                        provider: provider, operation: operation, kind: .ambiguous, status: status,
+                        message: reason, retrySafe: request.idempotent, attempts: attempt)
                 case .invalidRequest(let reason):
-                    throw ProviderError(provider: provider, operation: operation, kind: .invalidRequest,
-                                        message: reason, retrySafe: false, attempts: attempt)
+                    throw ProviderError(
+                        provider: provider, operation: operation, kind: .invalidRequest,
+                        message: reason, retrySafe: false, attempts: attempt)
                 }
             }
             if response.isSuccess || accept.contains(response.status) { return response }
@@ -80,8 +87,9 @@ public struct RequestExecutor: Sendable {
         do {
             try await sleep(duration)
         } catch {
-            throw ProviderError(provider: provider, operation: operation, kind: .unreachable,
-                                message: "cancelled while waiting to retry", retrySafe: true, attempts: attempt)
+            throw ProviderError(
+                provider: provider, operation: operation, kind: .unreachable,
+                message: "cancelled while waiting to retry", retrySafe: true, attempts: attempt)
         }
     }
 }

@@ -16,9 +16,11 @@ public struct RetryPolicy: Sendable {
     /// Per-request timeout.
     public var timeout: Duration
 
-    public init(base: Duration = .seconds(1), cap: Duration = .seconds(30), maxAttempts: Int = 5,
-                maxRetryAfter: Duration = .seconds(300), retriedStatuses: Set<Int> = [429, 502, 503, 504],
-                timeout: Duration = .seconds(30)) {
+    public init(
+        base: Duration = .seconds(1), cap: Duration = .seconds(30), maxAttempts: Int = 5,
+        maxRetryAfter: Duration = .seconds(300), retriedStatuses: Set<Int> = [429, 502, 503, 504],
+        timeout: Duration = .seconds(30)
+    ) {
         self.base = base
         self.cap = cap
         self.maxAttempts = max(1, maxAttempts)
@@ -51,7 +53,9 @@ public enum RetryAfter {
 
 /// HTTP dates: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), and the obsolete RFC 850 and asctime forms.
 public enum HTTPDate {
-    private static let formats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
+    private static let formats = [
+        "EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy",
+    ]
 
     public static func parse(_ text: String) -> Date? {
         for format in formats {

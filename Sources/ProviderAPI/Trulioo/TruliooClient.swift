@@ -45,9 +45,11 @@ public struct TruliooConfiguration: Sendable {
 
     public static let productionBaseURL = "https://api.trulioo.com"
 
-    public init(clientID: String, clientSecret: String, baseURL: String = productionBaseURL, tokenURL: String? = nil,
-                scope: String? = "workflow.studio.api", routes: TruliooRoutes = TruliooRoutes(),
-                retry: RetryPolicy = RetryPolicy(), refreshMargin: Duration = .seconds(60)) {
+    public init(
+        clientID: String, clientSecret: String, baseURL: String = productionBaseURL, tokenURL: String? = nil,
+        scope: String? = "workflow.studio.api", routes: TruliooRoutes = TruliooRoutes(),
+        retry: RetryPolicy = RetryPolicy(), refreshMargin: Duration = .seconds(60)
+    ) {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.baseURL = baseURL.trimmingTrailingSlash
@@ -66,7 +68,9 @@ actor TokenCache {
     private var pending: Task<(String, Duration), any Error>?
     private(set) var fetches = 0
 
-    func token(margin: Duration, fetch: @escaping @Sendable () async throws -> (String, Duration)) async throws -> String {
+    func token(margin: Duration, fetch: @escaping @Sendable () async throws -> (String, Duration)) async throws
+        -> String
+    {
         if let token, ContinuousClock.now < expires - margin { return token }
         if let pending { return try await pending.value.0 }
         let task = Task { try await fetch() }
@@ -121,13 +125,16 @@ public struct TruliooClient: Sendable {
 
     /// Fetches a new token (the cache calls this; callers use the cached one).
     public func fetchToken() async throws(ProviderError) -> TruliooAccessToken {
-        var form = FormBody([("grant_type", "client_credentials"), ("client_id", configuration.clientID),
-                             ("client_secret", configuration.clientSecret)])
+        var form = FormBody([
+            ("grant_type", "client_credentials"), ("client_id", configuration.clientID),
+            ("client_secret", configuration.clientSecret),
+        ])
         form.append("scope", configuration.scope)
         let url = configuration.tokenURL ?? configuration.baseURL + configuration.routes.token
-        let request = WireRequest(method: "POST", url: url,
-                                  headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                  body: Array(form.encoded.utf8), idempotent: true)
+        let request = WireRequest(
+            method: "POST", url: url,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: Array(form.encoded.utf8), idempotent: true)
         let response: WireResponse
         do {
             response = try await executor.send(request, operation: "token")
@@ -153,8 +160,9 @@ public struct TruliooClient: Sendable {
         } catch let error as ProviderError {
             throw error
         } catch {
-            throw ProviderError(provider: "trulioo", operation: "token", kind: .unreachable, message: "cancelled",
-                                retrySafe: true)
+            throw ProviderError(
+                provider: "trulioo", operation: "token", kind: .unreachable, message: "cancelled",
+                retrySafe: true)
         }
     }
 
@@ -163,30 +171,39 @@ public struct TruliooClient: Sendable {
     /// `POST init`: a user state per end client, prefilled by role. An `idempotencyKey` (a keyed
     /// hash of the row, say) is sent as `Idempotency-Key`: a server that honours it (the sandbox
     /// does; Trulioo documents none) answers a repeat with the first user state.
-    public func initialise(_ request: TruliooInitRequest, idempotencyKey: String? = nil) async throws(ProviderError) -> TruliooInitResponse {
-        try await json("POST", configuration.routes.initialise, body: request, operation: "init",
-                       idempotent: request.userStateId != nil, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
+    public func initialise(_ request: TruliooInitRequest, idempotencyKey: String? = nil) async throws(ProviderError)
+        -> TruliooInitResponse
+    {
+        try await json(
+            "POST", configuration.routes.initialise, body: request, operation: "init",
+            idempotent: request.userStateId != nil, headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? [])
     }
 
     public func currentStep(userStateId: String) async throws(ProviderError) -> TruliooFlowStep {
-        try await json("GET", flowPath(configuration.routes.flow, userStateId), body: Optional<JSONValue>.none,
-                       operation: "get flow", idempotent: true)
+        try await json(
+            "GET", flowPath(configuration.routes.flow, userStateId), body: Optional<JSONValue>.none,
+            operation: "get flow", idempotent: true)
     }
 
     /// Submits element id → value for the current step.
-    public func submit(userStateId: String, values: [String: JSONValue]) async throws(ProviderError) -> TruliooFlowStep {
-        try await json("POST", flowPath(configuration.routes.flow, userStateId), body: values, operation: "submit flow",
-                       idempotent: false)
+    public func submit(userStateId: String, values: [String: JSONValue]) async throws(ProviderError) -> TruliooFlowStep
+    {
+        try await json(
+            "POST", flowPath(configuration.routes.flow, userStateId), body: values, operation: "submit flow",
+            idempotent: false)
     }
 
     public func back(userStateId: String) async throws(ProviderError) -> TruliooFlowStep {
-        try await json("POST", flowPath(configuration.routes.flowBack, userStateId), body: Optional<JSONValue>.none,
-                       operation: "flow back", idempotent: false)
+        try await json(
+            "POST", flowPath(configuration.routes.flowBack, userStateId), body: Optional<JSONValue>.none,
+            operation: "flow back", idempotent: false)
     }
 
     /// Multipart upload of one file for the current step.
-    public func submitFile(userStateId: String, fileName: String, contentType: String, bytes: [UInt8],
-                           elementId: String? = nil) async throws(ProviderError) -> TruliooFlowStep {
+    public func submitFile(
+        userStateId: String, fileName: String, contentType: String, bytes: [UInt8],
+        elementId: String? = nil
+    ) async throws(ProviderError) -> TruliooFlowStep {
         let boundary = "idbatch-\(UInt64.random(in: 0...UInt64.max))"
         var body = [UInt8]()
         func part(_ headers: String, _ content: [UInt8]) {
@@ -194,74 +211,92 @@ public struct TruliooClient: Sendable {
         }
         if let elementId { part("Content-Disposition: form-data; name=\"elementId\"", Array(elementId.utf8)) }
         let safeName = fileName.replacingOccurrences(of: "\"", with: "")
-        part("Content-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)", bytes)
+        part(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\nContent-Type: \(contentType)",
+            bytes)
         body += Array("--\(boundary)--\r\n".utf8)
-        let response = try await authorized("POST", flowPath(configuration.routes.flowFile, userStateId), body: body,
-                                            contentType: "multipart/form-data; boundary=\(boundary)",
-                                            operation: "submit file", idempotent: false)
+        let response = try await authorized(
+            "POST", flowPath(configuration.routes.flowFile, userStateId), body: body,
+            contentType: "multipart/form-data; boundary=\(boundary)",
+            operation: "submit file", idempotent: false)
         return try executor.decode(TruliooFlowStep.self, response, operation: "submit file", retrySafe: false)
     }
 
     public func handoff(userStateId: String) async throws(ProviderError) -> TruliooHandoff {
-        try await json("POST", configuration.routes.handoff, body: ["userStateId": JSONValue.string(userStateId)],
-                       operation: "handoff", idempotent: false)
+        try await json(
+            "POST", configuration.routes.handoff, body: ["userStateId": JSONValue.string(userStateId)],
+            operation: "handoff", idempotent: false)
     }
 
     // MARK: Workflows and end clients
 
     public func workflows() async throws(ProviderError) -> [TruliooWorkflow] {
-        try await json("GET", configuration.routes.workflows, body: Optional<JSONValue>.none, operation: "workflows",
-                       idempotent: true)
+        try await json(
+            "GET", configuration.routes.workflows, body: Optional<JSONValue>.none, operation: "workflows",
+            idempotent: true)
     }
 
     public func profiles(limit: Int? = nil, page: Int? = nil) async throws(ProviderError) -> TruliooProfilesPage {
         let query = TruoraClient.query([("limit", limit.map(String.init)), ("page", page.map(String.init))])
-        return try await json("GET", configuration.routes.profiles + query, body: Optional<JSONValue>.none,
-                              operation: "profiles", idempotent: true)
+        return try await json(
+            "GET", configuration.routes.profiles + query, body: Optional<JSONValue>.none,
+            operation: "profiles", idempotent: true)
     }
 
     public func profile(clientId: String) async throws(ProviderError) -> TruliooProfile {
-        try await json("GET", TruliooRoutes.fill(configuration.routes.profile, ["clientId": clientId]),
-                       body: Optional<JSONValue>.none, operation: "profile", idempotent: true)
+        try await json(
+            "GET", TruliooRoutes.fill(configuration.routes.profile, ["clientId": clientId]),
+            body: Optional<JSONValue>.none, operation: "profile", idempotent: true)
     }
 
     /// A stored file's bytes and content type.
-    public func profileFile(clientId: String, fileId: String) async throws(ProviderError) -> (bytes: [UInt8], contentType: String?) {
-        let response = try await authorized("GET", TruliooRoutes.fill(configuration.routes.profileFile,
-                                                                      ["clientId": clientId, "fileId": fileId]),
-                                            body: nil, contentType: nil, operation: "profile file", idempotent: true)
+    public func profileFile(clientId: String, fileId: String) async throws(ProviderError) -> (
+        bytes: [UInt8], contentType: String?
+    ) {
+        let response = try await authorized(
+            "GET",
+            TruliooRoutes.fill(
+                configuration.routes.profileFile,
+                ["clientId": clientId, "fileId": fileId]),
+            body: nil, contentType: nil, operation: "profile file", idempotent: true)
         return (response.body, response.header("content-type"))
     }
 
     public func link(_ link: TruliooLink) async throws(ProviderError) {
-        _ = try await authorized("POST", configuration.routes.link, body: JSONCoding.encode(link),
-                                 contentType: "application/json", operation: "link end clients", idempotent: false)
+        _ = try await authorized(
+            "POST", configuration.routes.link, body: JSONCoding.encode(link),
+            contentType: "application/json", operation: "link end clients", idempotent: false)
     }
 
     public func unlink(_ link: TruliooLink) async throws(ProviderError) {
-        _ = try await authorized("DELETE", configuration.routes.link, body: JSONCoding.encode(link),
-                                 contentType: "application/json", operation: "unlink end clients", idempotent: true)
+        _ = try await authorized(
+            "DELETE", configuration.routes.link, body: JSONCoding.encode(link),
+            contentType: "application/json", operation: "unlink end clients", idempotent: true)
     }
 
     /// At most 2000 ids per call.
     public func bulkDelete(clientIds: [String]) async throws(ProviderError) -> TruliooBulkDeleteResult {
-        try await json("POST", configuration.routes.bulkDelete, body: TruliooBulkDeleteRequest(clientIds: clientIds),
-                       operation: "bulk delete", idempotent: true)
+        try await json(
+            "POST", configuration.routes.bulkDelete, body: TruliooBulkDeleteRequest(clientIds: clientIds),
+            operation: "bulk delete", idempotent: true)
     }
 
     /// At most 2000 ids per call; illegal transitions come back in `failed` (4111).
     public func bulkStatus(_ request: TruliooBulkStatusRequest) async throws(ProviderError) -> TruliooBulkStatusResult {
-        try await json("POST", configuration.routes.bulkStatus, body: request, operation: "bulk status", idempotent: true)
+        try await json(
+            "POST", configuration.routes.bulkStatus, body: request, operation: "bulk status", idempotent: true)
     }
 
     public func signedURL(_ request: TruliooSignedURLRequest) async throws(ProviderError) -> TruliooSignedURL {
-        try await json("POST", configuration.routes.signedURL, body: request, operation: "signed url", idempotent: false)
+        try await json(
+            "POST", configuration.routes.signedURL, body: request, operation: "signed url", idempotent: false)
     }
 
     /// Injects an event envelope (accepted with 202).
     public func sendEvent(_ event: JSONValue) async throws(ProviderError) {
-        _ = try await authorized("POST", configuration.routes.events, body: JSONCoding.encode(event),
-                                 contentType: "application/json", operation: "send event", idempotent: false)
+        _ = try await authorized(
+            "POST", configuration.routes.events, body: JSONCoding.encode(event),
+            contentType: "application/json", operation: "send event", idempotent: false)
     }
 
     // MARK: Plumbing
@@ -270,26 +305,32 @@ public struct TruliooClient: Sendable {
         TruliooRoutes.fill(template, ["userStateId": userStateId])
     }
 
-    private func json<Body: Encodable, T: Decodable>(_ method: String, _ path: String, body: Body?, operation: String,
-                                                     idempotent: Bool, headers: [(String, String)] = []) async throws(ProviderError) -> T {
+    private func json<Body: Encodable, T: Decodable>(
+        _ method: String, _ path: String, body: Body?, operation: String,
+        idempotent: Bool, headers: [(String, String)] = []
+    ) async throws(ProviderError) -> T {
         let bytes = body.map { JSONCoding.encode($0) }
-        let response = try await authorized(method, path, body: bytes, contentType: bytes == nil ? nil : "application/json",
-                                            operation: operation, idempotent: idempotent, headers: headers)
+        let response = try await authorized(
+            method, path, body: bytes, contentType: bytes == nil ? nil : "application/json",
+            operation: operation, idempotent: idempotent, headers: headers)
         return try executor.decode(T.self, response, operation: operation, retrySafe: idempotent)
     }
 
     /// Sends with the cached bearer token; a 401 drops the token, fetches a new one and resends
     /// once (a 401 was refused before any effect, so resending is safe).
-    private func authorized(_ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
-                            idempotent: Bool, headers extra: [(String, String)] = []) async throws(ProviderError) -> WireResponse {
+    private func authorized(
+        _ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
+        idempotent: Bool, headers extra: [(String, String)] = []
+    ) async throws(ProviderError) -> WireResponse {
         var refreshed = false
         while true {
             let token = try await bearer()
             var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
             if let contentType { headers.append(("Content-Type", contentType)) }
             headers += extra
-            let request = WireRequest(method: method, url: configuration.baseURL + path, headers: headers, body: body,
-                                      idempotent: idempotent)
+            let request = WireRequest(
+                method: method, url: configuration.baseURL + path, headers: headers, body: body,
+                idempotent: idempotent)
             do {
                 return try await executor.send(request, operation: operation)
             } catch {

@@ -32,8 +32,10 @@ public struct TruliooInitRequest: Codable, Sendable, Equatable {
     /// `national_id_nr`, `email`, `phone`, ...
     public var data: [String: String]
 
-    public init(flowId: String, userStateId: String? = nil, externalId: String? = nil, language: String? = nil,
-                data: [String: String]) {
+    public init(
+        flowId: String, userStateId: String? = nil, externalId: String? = nil, language: String? = nil,
+        data: [String: String]
+    ) {
         self.flowId = flowId
         self.userStateId = userStateId
         self.externalId = externalId

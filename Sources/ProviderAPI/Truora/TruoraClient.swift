@@ -12,11 +12,14 @@ public struct TruoraConfiguration: Sendable {
     public static let productionBaseURL = "https://api.checks.truora.com"
     public static let productionBatchBaseURL = "https://api.account.truora.com"
 
-    public init(apiKey: String, baseURL: String = productionBaseURL, batchBaseURL: String? = nil,
-                retry: RetryPolicy = RetryPolicy()) {
+    public init(
+        apiKey: String, baseURL: String = productionBaseURL, batchBaseURL: String? = nil,
+        retry: RetryPolicy = RetryPolicy()
+    ) {
         self.apiKey = apiKey
         self.baseURL = baseURL.trimmingTrailingSlash
-        self.batchBaseURL = (batchBaseURL ?? (baseURL == Self.productionBaseURL ? Self.productionBatchBaseURL : baseURL))
+        self.batchBaseURL =
+            (batchBaseURL ?? (baseURL == Self.productionBaseURL ? Self.productionBatchBaseURL : baseURL))
             .trimmingTrailingSlash
         self.retry = retry
     }
@@ -34,8 +37,10 @@ public struct TruoraCheckRequest: Sendable, Equatable {
     /// `Truora-Priority: low | medium | high`.
     public var priority: String?
 
-    public init(country: String, type: String, inputs: [(name: String, value: String)], userAuthorized: Bool? = nil,
-                forceCreation: Bool? = nil, priority: String? = nil) {
+    public init(
+        country: String, type: String, inputs: [(name: String, value: String)], userAuthorized: Bool? = nil,
+        forceCreation: Bool? = nil, priority: String? = nil
+    ) {
         self.country = country
         self.type = type
         self.inputs = inputs
@@ -68,7 +73,8 @@ public struct TruoraClient: Sendable {
         self.configuration = configuration
         executor = RequestExecutor(transport: transport, policy: configuration.retry, provider: "truora") { response in
             if let body = try? JSONCoding.decoder().decode(TruoraErrorBody.self, from: Data(response.body)),
-                body.code != nil || body.message != nil {
+                body.code != nil || body.message != nil
+            {
                 return (body.code, body.message ?? "no message")
             }
             return (nil, response.body.isEmpty ? "empty answer" : "answer is not Truora's error format")
@@ -80,26 +86,35 @@ public struct TruoraClient: Sendable {
     /// `POST /v1/checks`. `created` is false when Truora returned an existing check (200) instead
     /// of creating one (201). An ambiguous failure means the check may exist: look it up (list or
     /// create again without `force_creation`) before forcing a new one.
-    public func createCheck(_ request: TruoraCheckRequest) async throws(ProviderError) -> (output: TruoraCheckOutput, created: Bool) {
+    public func createCheck(_ request: TruoraCheckRequest) async throws(ProviderError) -> (
+        output: TruoraCheckOutput, created: Bool
+    ) {
         var headers: [(String, String)] = []
         if let priority = request.priority { headers.append(("Truora-Priority", priority)) }
-        let response = try await send("POST", "/v1/checks", form: request.form, headers: headers,
-                                      operation: "create check", idempotent: false)
+        let response = try await send(
+            "POST", "/v1/checks", form: request.form, headers: headers,
+            operation: "create check", idempotent: false)
         let output = try executor.decode(TruoraCheckOutput.self, response, operation: "create check", retrySafe: false)
         return (output, response.status == 201)
     }
 
-    public func listChecks(startKey: String? = nil, reportID: String? = nil) async throws(ProviderError) -> TruoraChecksPage {
-        try await get("/v1/checks", query: [("start_key", startKey), ("report_id", reportID)], operation: "list checks")
+    public func listChecks(startKey: String? = nil, reportID: String? = nil) async throws(ProviderError)
+        -> TruoraChecksPage
+    {
+        try await get(
+            "/v1/checks", query: [("start_key", startKey), ("report_id", reportID)], operation: "list checks")
     }
 
     public func getCheck(_ checkID: String) async throws(ProviderError) -> TruoraCheckOutput {
         try await get("/v1/checks/\(escapeComponent(checkID))", operation: "get check")
     }
 
-    public func checkDetails(_ checkID: String, startKey: String? = nil, lang: String? = nil) async throws(ProviderError) -> TruoraDetailsPage {
-        try await get("/v1/checks/\(escapeComponent(checkID))/details", query: [("start_key", startKey), ("lang", lang)],
-                      operation: "check details")
+    public func checkDetails(_ checkID: String, startKey: String? = nil, lang: String? = nil)
+        async throws(ProviderError) -> TruoraDetailsPage
+    {
+        try await get(
+            "/v1/checks/\(escapeComponent(checkID))/details", query: [("start_key", startKey), ("lang", lang)],
+            operation: "check details")
     }
 
     public func summarize(_ checkID: String) async throws(ProviderError) -> TruoraCheckSummary {
@@ -111,29 +126,42 @@ public struct TruoraClient: Sendable {
     }
 
     public func deleteCheck(_ checkID: String) async throws(ProviderError) -> TruoraCheckOutput {
-        let response = try await send("DELETE", "/v1/checks/\(escapeComponent(checkID))", operation: "delete check",
-                                      idempotent: true)
+        let response = try await send(
+            "DELETE", "/v1/checks/\(escapeComponent(checkID))", operation: "delete check",
+            idempotent: true)
         return try executor.decode(TruoraCheckOutput.self, response, operation: "delete check", retrySafe: true)
     }
 
     /// `GET /v1/health`: database status for a local day.
-    public func health(country: String, unixTimestampSeconds: Int, timezoneOffsetSeconds: Int) async throws(ProviderError) -> [TruoraDatabaseHealth] {
-        try await get("/v1/health", query: [("country", country), ("unixTimestampSeconds", String(unixTimestampSeconds)),
-                                            ("unixtimezoneOffsetSeconds", String(timezoneOffsetSeconds))],
-                      operation: "health")
+    public func health(country: String, unixTimestampSeconds: Int, timezoneOffsetSeconds: Int)
+        async throws(ProviderError) -> [TruoraDatabaseHealth]
+    {
+        try await get(
+            "/v1/health",
+            query: [
+                ("country", country), ("unixTimestampSeconds", String(unixTimestampSeconds)),
+                ("unixtimezoneOffsetSeconds", String(timezoneOffsetSeconds)),
+            ],
+            operation: "health")
     }
 
     // MARK: Custom types and settings
 
     /// `POST /v1/config`; weights by dataset name (`criminal_record`), summing to 1.
-    public func createCustomType(country: String, type: String, weights: [String: Double]) async throws(ProviderError) -> TruoraConfig {
-        try await sendDecoding("POST", "/v1/config", form: Self.customTypeForm(country, type, weights),
-                               operation: "create custom type", idempotent: false)
+    public func createCustomType(country: String, type: String, weights: [String: Double]) async throws(ProviderError)
+        -> TruoraConfig
+    {
+        try await sendDecoding(
+            "POST", "/v1/config", form: Self.customTypeForm(country, type, weights),
+            operation: "create custom type", idempotent: false)
     }
 
-    public func updateCustomType(country: String, type: String, weights: [String: Double]) async throws(ProviderError) -> TruoraConfig {
-        try await sendDecoding("PUT", "/v1/config", form: Self.customTypeForm(country, type, weights),
-                               operation: "update custom type", idempotent: true)
+    public func updateCustomType(country: String, type: String, weights: [String: Double]) async throws(ProviderError)
+        -> TruoraConfig
+    {
+        try await sendDecoding(
+            "PUT", "/v1/config", form: Self.customTypeForm(country, type, weights),
+            operation: "update custom type", idempotent: true)
     }
 
     public func listCustomTypes(startKey: String? = nil) async throws(ProviderError) -> TruoraConfig {
@@ -141,8 +169,9 @@ public struct TruoraClient: Sendable {
     }
 
     public func deleteCustomType(country: String, type: String) async throws(ProviderError) -> TruoraConfig {
-        try await sendDecoding("DELETE", "/v1/config" + Self.query([("country", country), ("type", type)]), form: nil,
-                               operation: "delete custom type", idempotent: true)
+        try await sendDecoding(
+            "DELETE", "/v1/config" + Self.query([("country", country), ("type", type)]), form: nil,
+            operation: "delete custom type", idempotent: true)
     }
 
     static func customTypeForm(_ country: String, _ type: String, _ weights: [String: Double]) -> FormBody {
@@ -154,34 +183,44 @@ public struct TruoraClient: Sendable {
     }
 
     /// `POST /v1/settings`.
-    public func updateSettings(maxDuration: String? = nil, namesMatchingType: String? = nil,
-                               retries: Bool? = nil) async throws(ProviderError) -> TruoraSettings {
+    public func updateSettings(
+        maxDuration: String? = nil, namesMatchingType: String? = nil,
+        retries: Bool? = nil
+    ) async throws(ProviderError) -> TruoraSettings {
         var form = FormBody()
         form.append("max_duration", maxDuration)
         form.append("names_matching_type", namesMatchingType)
         form.append("retries", retries)
-        return try await sendDecoding("POST", "/v1/settings", form: form, operation: "update settings", idempotent: true)
+        return try await sendDecoding(
+            "POST", "/v1/settings", form: form, operation: "update settings", idempotent: true)
     }
 
     // MARK: Continuous checks
 
-    public func createContinuousCheck(checkID: String, frequency: String, endDate: String) async throws(ProviderError) -> TruoraContinuousCheck {
-        try await sendDecoding("POST", "/v1/continuous-checks",
-                               form: FormBody([("check_id", checkID), ("frequency", frequency), ("end_date", endDate)]),
-                               operation: "create continuous check", idempotent: false)
+    public func createContinuousCheck(checkID: String, frequency: String, endDate: String) async throws(ProviderError)
+        -> TruoraContinuousCheck
+    {
+        try await sendDecoding(
+            "POST", "/v1/continuous-checks",
+            form: FormBody([("check_id", checkID), ("frequency", frequency), ("end_date", endDate)]),
+            operation: "create continuous check", idempotent: false)
     }
 
-    public func updateContinuousCheck(_ id: String, status: String? = nil, frequency: String? = nil,
-                                      version: String? = nil) async throws(ProviderError) -> TruoraContinuousCheck {
+    public func updateContinuousCheck(
+        _ id: String, status: String? = nil, frequency: String? = nil,
+        version: String? = nil
+    ) async throws(ProviderError) -> TruoraContinuousCheck {
         var form = FormBody()
         form.append("status", status)
         form.append("frequency", frequency)
         form.append("version", version)
-        return try await sendDecoding("PUT", "/v1/continuous-checks/\(escapeComponent(id))", form: form,
-                                      operation: "update continuous check", idempotent: true)
+        return try await sendDecoding(
+            "PUT", "/v1/continuous-checks/\(escapeComponent(id))", form: form,
+            operation: "update continuous check", idempotent: true)
     }
 
-    public func listContinuousChecks(startKey: String? = nil) async throws(ProviderError) -> TruoraContinuousChecksPage {
+    public func listContinuousChecks(startKey: String? = nil) async throws(ProviderError) -> TruoraContinuousChecksPage
+    {
         try await get("/v1/continuous-checks", query: [("start_key", startKey)], operation: "list continuous checks")
     }
 
@@ -189,65 +228,80 @@ public struct TruoraClient: Sendable {
         try await get("/v1/continuous-checks/\(escapeComponent(id))", operation: "get continuous check")
     }
 
-    public func continuousCheckHistory(_ id: String, startKey: String? = nil) async throws(ProviderError) -> TruoraContinuousHistory {
-        try await get("/v1/continuous-checks/\(escapeComponent(id))/history", query: [("start_key", startKey)],
-                      operation: "continuous check history")
+    public func continuousCheckHistory(_ id: String, startKey: String? = nil) async throws(ProviderError)
+        -> TruoraContinuousHistory
+    {
+        try await get(
+            "/v1/continuous-checks/\(escapeComponent(id))/history", query: [("start_key", startKey)],
+            operation: "continuous check history")
     }
 
     // MARK: PDF
 
     public func createPDF(_ checkID: String) async throws(ProviderError) -> TruoraPDFLink {
-        try await sendDecoding("POST", "/v1/checks/\(escapeComponent(checkID))/pdf", form: nil,
-                               operation: "create pdf", idempotent: true)
+        try await sendDecoding(
+            "POST", "/v1/checks/\(escapeComponent(checkID))/pdf", form: nil,
+            operation: "create pdf", idempotent: true)
     }
 
     /// The PDF bytes; 404 until the PDF is ready.
     public func downloadPDF(_ checkID: String, lang: String? = nil) async throws(ProviderError) -> [UInt8] {
-        try await send("GET", "/v1/checks/\(escapeComponent(checkID))/pdf" + Self.query([("lang", lang)]),
-                       operation: "download pdf", idempotent: true).body
+        try await send(
+            "GET", "/v1/checks/\(escapeComponent(checkID))/pdf" + Self.query([("lang", lang)]),
+            operation: "download pdf", idempotent: true
+        ).body
     }
 
     // MARK: Batches
 
     /// `POST /v1/batches`; `columnsMapping` gives each input's 0-based column in the xlsx.
-    public func createBatch(type: String, country: String, columnsMapping: [String: Int] = [:],
-                            frequency: String? = nil, endDate: String? = nil) async throws(ProviderError) -> TruoraBatch {
+    public func createBatch(
+        type: String, country: String, columnsMapping: [String: Int] = [:],
+        frequency: String? = nil, endDate: String? = nil
+    ) async throws(ProviderError) -> TruoraBatch {
         var form = FormBody([("type", type), ("service", "checks"), ("country", country)])
         for (input, index) in columnsMapping.sorted(by: { $0.value < $1.value }) {
             form.append("columns_mapping.\(input)", String(index))
         }
         form.append("frequency", frequency)
         form.append("end_date", endDate)
-        return try await sendDecoding("POST", "/v1/batches", form: form, operation: "create batch",
-                                      idempotent: false, batch: true)
+        return try await sendDecoding(
+            "POST", "/v1/batches", form: form, operation: "create batch",
+            idempotent: false, batch: true)
     }
 
     /// PUTs the xlsx to the batch's upload link (no API key: the link is signed). Single use.
     public func uploadBatchFile(link: String, xlsx: [UInt8]) async throws(ProviderError) {
-        let request = WireRequest(method: "PUT", url: link,
-                                  headers: [("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
-                                  body: xlsx, idempotent: false)
+        let request = WireRequest(
+            method: "PUT", url: link,
+            headers: [("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+            body: xlsx, idempotent: false)
         _ = try await executor.send(request, operation: "upload batch file")
     }
 
     public func startBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
-        try await sendDecoding("POST", "/v1/batches/\(escapeComponent(batchID))/start", form: nil,
-                               operation: "start batch", idempotent: false, batch: true)
+        try await sendDecoding(
+            "POST", "/v1/batches/\(escapeComponent(batchID))/start", form: nil,
+            operation: "start batch", idempotent: false, batch: true)
     }
 
     /// `PUT /v1/batches/{id}`: stops a batch that is not started or in progress.
     public func stopBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
-        try await sendDecoding("PUT", "/v1/batches/\(escapeComponent(batchID))", form: FormBody([("status", "stopped")]),
-                               operation: "stop batch", idempotent: true, batch: true)
+        try await sendDecoding(
+            "PUT", "/v1/batches/\(escapeComponent(batchID))", form: FormBody([("status", "stopped")]),
+            operation: "stop batch", idempotent: true, batch: true)
     }
 
     public func getBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
         try await get("/v1/batches/\(escapeComponent(batchID))", operation: "get batch", batch: true)
     }
 
-    public func requestBatchReport(_ batchID: String, format: String = "xlsx") async throws(ProviderError) -> TruoraBatchReport {
-        try await sendDecoding("POST", "/v1/batches/\(escapeComponent(batchID))/report", form: FormBody([("format", format)]),
-                               operation: "request batch report", idempotent: true, batch: true)
+    public func requestBatchReport(_ batchID: String, format: String = "xlsx") async throws(ProviderError)
+        -> TruoraBatchReport
+    {
+        try await sendDecoding(
+            "POST", "/v1/batches/\(escapeComponent(batchID))/report", form: FormBody([("format", format)]),
+            operation: "request batch report", idempotent: true, batch: true)
     }
 
     /// 404 until a report was requested.
@@ -268,20 +322,28 @@ public struct TruoraClient: Sendable {
 
     // MARK: Plumbing
 
-    private func get<T: Decodable>(_ path: String, query: [(String, String?)] = [], operation: String,
-                                   batch: Bool = false) async throws(ProviderError) -> T {
-        let response = try await send("GET", path + Self.query(query), operation: operation, idempotent: true, batch: batch)
+    private func get<T: Decodable>(
+        _ path: String, query: [(String, String?)] = [], operation: String,
+        batch: Bool = false
+    ) async throws(ProviderError) -> T {
+        let response = try await send(
+            "GET", path + Self.query(query), operation: operation, idempotent: true, batch: batch)
         return try executor.decode(T.self, response, operation: operation, retrySafe: true)
     }
 
-    private func sendDecoding<T: Decodable>(_ method: String, _ path: String, form: FormBody?, operation: String,
-                                            idempotent: Bool, batch: Bool = false) async throws(ProviderError) -> T {
-        let response = try await send(method, path, form: form, operation: operation, idempotent: idempotent, batch: batch)
+    private func sendDecoding<T: Decodable>(
+        _ method: String, _ path: String, form: FormBody?, operation: String,
+        idempotent: Bool, batch: Bool = false
+    ) async throws(ProviderError) -> T {
+        let response = try await send(
+            method, path, form: form, operation: operation, idempotent: idempotent, batch: batch)
         return try executor.decode(T.self, response, operation: operation, retrySafe: idempotent)
     }
 
-    private func send(_ method: String, _ path: String, form: FormBody? = nil, headers: [(String, String)] = [],
-                      operation: String, idempotent: Bool, batch: Bool = false) async throws(ProviderError) -> WireResponse {
+    private func send(
+        _ method: String, _ path: String, form: FormBody? = nil, headers: [(String, String)] = [],
+        operation: String, idempotent: Bool, batch: Bool = false
+    ) async throws(ProviderError) -> WireResponse {
         var allHeaders = [("Truora-API-Key", configuration.apiKey), ("Accept", "application/json")]
         var body: [UInt8]?
         if let form {
@@ -290,9 +352,11 @@ public struct TruoraClient: Sendable {
         }
         allHeaders += headers
         let base = batch ? configuration.batchBaseURL : configuration.baseURL
-        return try await executor.send(WireRequest(method: method, url: base + path, headers: allHeaders, body: body,
-                                                   idempotent: idempotent),
-                                       operation: operation)
+        return try await executor.send(
+            WireRequest(
+                method: method, url: base + path, headers: allHeaders, body: body,
+                idempotent: idempotent),
+            operation: operation)
     }
 
     static func query(_ items: [(String, String?)]) -> String {

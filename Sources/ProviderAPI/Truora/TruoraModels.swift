@@ -51,9 +51,11 @@ public struct TruoraCheck: Codable, Sendable, Equatable {
     public static let finalStatuses: Set<String> = ["completed", "error"]
     public var isFinal: Bool { Self.finalStatuses.contains(status) }
 
-    public init(checkID: String, country: String, type: String, status: String, creationDate: Timestamp? = nil,
-                updateDate: Timestamp? = nil, score: Double = -1, idScore: Double? = nil, nameScore: Double? = nil,
-                inputs: [String: String] = [:]) {
+    public init(
+        checkID: String, country: String, type: String, status: String, creationDate: Timestamp? = nil,
+        updateDate: Timestamp? = nil, score: Double = -1, idScore: Double? = nil, nameScore: Double? = nil,
+        inputs: [String: String] = [:]
+    ) {
         self.checkID = checkID
         self.country = country
         self.type = type
@@ -165,7 +167,9 @@ public struct DatasetScore: Codable, Sendable, Equatable {
     public var byID: Part?
     public var byName: Part?
 
-    public init(dataSet: String, result: String, score: Double, severity: String, byID: Part? = nil, byName: Part? = nil) {
+    public init(
+        dataSet: String, result: String, score: Double, severity: String, byID: Part? = nil, byName: Part? = nil
+    ) {
         self.dataSet = dataSet
         self.result = result
         self.score = LooseDouble(score)
@@ -189,7 +193,9 @@ public struct DatabaseStatus: Codable, Sendable, Equatable {
     public var status: String
     public var invalidInputs: [String]?
 
-    public init(dataSet: String?, databaseID: String?, databaseName: String, status: String, invalidInputs: [String]? = nil) {
+    public init(
+        dataSet: String?, databaseID: String?, databaseName: String, status: String, invalidInputs: [String]? = nil
+    ) {
         self.dataSet = dataSet
         self.databaseID = databaseID
         self.databaseName = databaseName
@@ -285,8 +291,10 @@ public struct TruoraCheckDetail: Codable, Sendable, Equatable {
     public var tables: [Table]?
     public var updateDate: Timestamp?
 
-    public init(id: String, checkID: String, dataSet: String, databaseName: String, group: String?, result: String,
-                severity: String?, route: String?, score: Double?, tables: [Table]?, updateDate: Timestamp?) {
+    public init(
+        id: String, checkID: String, dataSet: String, databaseName: String, group: String?, result: String,
+        severity: String?, route: String?, score: Double?, tables: [Table]?, updateDate: Timestamp?
+    ) {
         self.id = id
         self.checkID = checkID
         self.dataSet = dataSet
@@ -357,8 +365,10 @@ public struct TruoraAttachments: Codable, Sendable, Equatable {
         public var contentType: String
         public var url: String
         public var expirationDate: Timestamp?
-        public init(databaseID: String?, databaseName: String, fileName: String, contentType: String, url: String,
-                    expirationDate: Timestamp?) {
+        public init(
+            databaseID: String?, databaseName: String, fileName: String, contentType: String, url: String,
+            expirationDate: Timestamp?
+        ) {
             self.databaseID = databaseID
             self.databaseName = databaseName
             self.fileName = fileName
@@ -442,7 +452,9 @@ public struct TruoraSettings: Codable, Sendable, Equatable {
     public var maxDuration: String
     public var updateDate: Timestamp?
 
-    public init(clientID: String?, namesMatchingType: String, retries: Bool, maxDuration: String, updateDate: Timestamp?) {
+    public init(
+        clientID: String?, namesMatchingType: String, retries: Bool, maxDuration: String, updateDate: Timestamp?
+    ) {
         self.clientID = clientID
         self.namesMatchingType = namesMatchingType
         self.retries = retries
@@ -471,9 +483,11 @@ public struct TruoraContinuousCheck: Codable, Sendable, Equatable {
     public var updateDate: Timestamp?
     public var nextRunDate: Timestamp?
 
-    public init(continuousCheckID: String, check: TruoraCheck?, counter: Int, frequency: String, status: String,
-                scoreStatus: String?, endDate: String?, creationDate: Timestamp?, updateDate: Timestamp?,
-                nextRunDate: Timestamp?) {
+    public init(
+        continuousCheckID: String, check: TruoraCheck?, counter: Int, frequency: String, status: String,
+        scoreStatus: String?, endDate: String?, creationDate: Timestamp?, updateDate: Timestamp?,
+        nextRunDate: Timestamp?
+    ) {
         self.continuousCheckID = continuousCheckID
         self.check = check
         self.counter = counter
@@ -533,8 +547,10 @@ public struct TruoraContinuousHistory: Codable, Sendable, Equatable {
         public var previousCheckID: String?
         public var creationDate: Timestamp?
         public var changes: [Change]
-        public init(continuousCheckID: String, checkID: String, previousCheckID: String?, creationDate: Timestamp?,
-                    changes: [Change]) {
+        public init(
+            continuousCheckID: String, checkID: String, previousCheckID: String?, creationDate: Timestamp?,
+            changes: [Change]
+        ) {
             self.continuousCheckID = continuousCheckID
             self.checkID = checkID
             self.previousCheckID = previousCheckID

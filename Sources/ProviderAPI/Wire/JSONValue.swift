@@ -31,7 +31,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+            if value == value.rounded(), abs(value) < 1e15 {
+                try container.encode(Int64(value))
+            } else {
+                try container.encode(value)
+            }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
@@ -64,7 +68,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral
+{
     public init(stringLiteral value: String) { self = .string(value) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
@@ -90,12 +95,17 @@ public struct LooseDouble: Sendable, Hashable, Codable, ExpressibleByFloatLitera
         } else if let text = try? container.decode(String.self), let number = Double(text) {
             value = number
         } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected a number or a numeric string")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a number or a numeric string")
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        if value == value.rounded(), abs(value) < 1e15 {
+            try container.encode(Int64(value))
+        } else {
+            try container.encode(value)
+        }
     }
 }

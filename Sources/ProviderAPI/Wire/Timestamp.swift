@@ -104,7 +104,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let secondOfDay = Int(seconds.quotientAndRemainderFloor(86_400).remainder)
         let (year, month, day) = Self.civilFromDays(days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        var text = "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(two(month))-\(two(day))"
+        var text =
+            "\(year < 1000 ? String(repeating: "0", count: 4 - String(year).count) : "")\(year)-\(two(month))-\(two(day))"
         text += "T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
         if nanoseconds > 0 {
             var fraction = String(nanoseconds)

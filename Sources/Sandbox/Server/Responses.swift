@@ -5,7 +5,8 @@ import ProviderAPI
 
 /// Building answers in the providers' shapes.
 enum Reply {
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response
+    {
         let bytes = JSONCoding.encode(value)
         var fields = headers
         fields[.contentType] = "application/json"
@@ -13,27 +14,31 @@ enum Reply {
     }
 
     static func bytes(_ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        Response(
+            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Truora's envelope: `{"code": 10000 + status, "http_code": status, "message": ...}`.
     static func truoraError(_ status: Int, _ message: String, headers: HTTPFields = [:]) -> Response {
-        json(TruoraErrorBody(code: 10000 + status, httpCode: status, message: message),
-             status: HTTPResponse.Status(code: status), headers: headers)
+        json(
+            TruoraErrorBody(code: 10000 + status, httpCode: status, message: message),
+            status: HTTPResponse.Status(code: status), headers: headers)
     }
 
     /// Trulioo's platform errors: `{"code": 4006, "message": ..., "details": ...}` at the HTTP status of the code.
     static func truliooError(_ code: Int, _ message: String, details: JSONValue? = nil) -> Response {
-        let status: Int = switch code {
-        case 4000, 4002, 4100, 4101: 404
-        case 4013, 4109: 409
-        case 4200, 4201: 422
-        case 4009: 502
-        case 6504: 504
-        case 100..<600: code
-        default: 400
-        }
-        return json(TruliooErrorBody(code: code, message: message, details: details), status: HTTPResponse.Status(code: status))
+        let status: Int =
+            switch code {
+            case 4000, 4002, 4100, 4101: 404
+            case 4013, 4109: 409
+            case 4200, 4201: 422
+            case 4009: 502
+            case 6504: 504
+            case 100..<600: code
+            default: 400
+            }
+        return json(
+            TruliooErrorBody(code: code, message: message, details: details), status: HTTPResponse.Status(code: status))
     }
 
     static func truliooUnauthorized(_ message: String = "Unauthorized") -> Response {

@@ -83,7 +83,8 @@ public final class Sandbox: Sendable {
     func router() -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
         let limiter = configuration.rateLimitPerKey.map { RateLimiter(rate: $0) }
-        router.add(middleware: FaultMiddleware(faults: faults, stats: stats, latency: configuration.latency, limiter: limiter))
+        router.add(
+            middleware: FaultMiddleware(faults: faults, stats: stats, latency: configuration.latency, limiter: limiter))
         TruoraRoutes(state: truora, configuration: configuration, directory: directory).add(to: router)
         TruliooRoutes(state: trulioo, configuration: configuration).add(to: router)
         router.get("/_sandbox/stats") { _, _ in Reply.json(self.stats.snapshot) }
@@ -97,19 +98,22 @@ public final class Sandbox: Sendable {
                 self.setFaults(try FaultPlan(parsing: spec))
                 return Reply.json(["faults": self.faults.plan.description])
             } catch {
-                return Reply.json(["message": (error as? FaultPlan.Problem)?.message ?? "bad fault spec"], status: .badRequest)
+                return Reply.json(
+                    ["message": (error as? FaultPlan.Problem)?.message ?? "bad fault spec"], status: .badRequest)
             }
         }
         return router
     }
 
-    private func application(port: Int, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    private func application(port: Int, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol
+    {
         var logger = Logger(label: "idbatch.sandbox")
         logger.logLevel = .critical
-        return Application(router: router(),
-                           configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
-                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-                           logger: logger)
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: nil),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
     }
 
     /// Runs until SIGINT or SIGTERM; `onReady` gets the base URL once the port is open.

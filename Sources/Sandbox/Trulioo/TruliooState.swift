@@ -19,18 +19,29 @@ enum SandboxWorkflow {
     }
 
     static let forms: [Form] = [
-        Form(id: "652ffc65c792412ab8ea0e1f", title: "Your details", elements: [
-            Element(id: "652ffc65c792412ab8ea0e20", name: "Country of residence", role: "address_country",
+        Form(
+            id: "652ffc65c792412ab8ea0e1f", title: "Your details",
+            elements: [
+                Element(
+                    id: "652ffc65c792412ab8ea0e20", name: "Country of residence", role: "address_country",
                     type: "country_select", required: true),
-            Element(id: "652ffc65c792412ab8ea0e21", name: "First name", role: "first_name", type: "text", required: true),
-            Element(id: "652ffc65c792412ab8ea0e22", name: "Last name", role: "last_name", type: "text", required: true),
-            Element(id: "652ffc65c792412ab8ea0e23", name: "Date of birth", role: "dob", type: "date", required: true),
-        ]),
-        Form(id: "652ffc65c792412ab8ea0e30", title: "Identity and contact", elements: [
-            Element(id: "652ffc65c792412ab8ea0e31", name: "National ID", role: "national_id_nr", type: "text", required: false),
-            Element(id: "652ffc65c792412ab8ea0e32", name: "Email", role: "email", type: "email", required: false),
-            Element(id: "652ffc65c792412ab8ea0e33", name: "Phone", role: "phone", type: "phone", required: false),
-        ]),
+                Element(
+                    id: "652ffc65c792412ab8ea0e21", name: "First name", role: "first_name", type: "text", required: true
+                ),
+                Element(
+                    id: "652ffc65c792412ab8ea0e22", name: "Last name", role: "last_name", type: "text", required: true),
+                Element(
+                    id: "652ffc65c792412ab8ea0e23", name: "Date of birth", role: "dob", type: "date", required: true),
+            ]),
+        Form(
+            id: "652ffc65c792412ab8ea0e30", title: "Identity and contact",
+            elements: [
+                Element(
+                    id: "652ffc65c792412ab8ea0e31", name: "National ID", role: "national_id_nr", type: "text",
+                    required: false),
+                Element(id: "652ffc65c792412ab8ea0e32", name: "Email", role: "email", type: "email", required: false),
+                Element(id: "652ffc65c792412ab8ea0e33", name: "Phone", role: "phone", type: "phone", required: false),
+            ]),
     ]
     static let serviceNodeID = "652ffc65c792412ab8ea0e40"
     static let endNodeID = "652ffc65c792412ab8ea0e50"
@@ -40,9 +51,11 @@ enum SandboxWorkflow {
     static func element(role: String) -> Element? { elements.first { $0.role == role } }
 
     static var definition: TruliooWorkflow {
-        TruliooWorkflow(id: id, name: "KYC basic", description: "Identity details, then an electronic identity check",
-                        version: "3", steps: forms.map { ["id": .string($0.id), "type": "form", "title": .string($0.title)] }
-                            + [["id": .string(serviceNodeID), "type": "trulioo_eidv"], ["id": .string(endNodeID), "type": "end"]])
+        TruliooWorkflow(
+            id: id, name: "KYC basic", description: "Identity details, then an electronic identity check",
+            version: "3",
+            steps: forms.map { ["id": .string($0.id), "type": "form", "title": .string($0.title)] }
+                + [["id": .string(serviceNodeID), "type": "trulioo_eidv"], ["id": .string(endNodeID), "type": "end"]])
     }
 
     static func formStep(_ index: Int, userStateId: String, values: [String: String]) -> TruliooFlowStep {
@@ -57,9 +70,10 @@ enum SandboxWorkflow {
             if let value = values[element.id] { object["value"] = .string(value) }
             return .object(object)
         }
-        return TruliooFlowStep(userStateId: userStateId, stepId: form.id, stepType: "form",
-                               inputs: ["title": .string(form.title), "canGoBack": .bool(index > 0), "elements": .array(elements)],
-                               outputs: [:])
+        return TruliooFlowStep(
+            userStateId: userStateId, stepId: form.id, stepType: "form",
+            inputs: ["title": .string(form.title), "canGoBack": .bool(index > 0), "elements": .array(elements)],
+            outputs: [:])
     }
 }
 
@@ -152,10 +166,14 @@ actor TruliooState {
     func replay(idempotencyKey: String) -> String? { idempotency[idempotencyKey] }
 
     /// Creates a user state prefilled by role, or merges into `existing`.
-    func initialise(existing: String?, externalId: String?, language: String?, values: [String: String],
-                    inputKey: String, idempotencyKey: String?) -> Result<String, SandboxError> {
+    func initialise(
+        existing: String?, externalId: String?, language: String?, values: [String: String],
+        inputKey: String, idempotencyKey: String?
+    ) -> Result<String, SandboxError> {
         if let existing {
-            guard var state = states[existing] else { return .failure(SandboxError(404, "Client not found", code: 4100)) }
+            guard var state = states[existing] else {
+                return .failure(SandboxError(404, "Client not found", code: 4100))
+            }
             guard !state.finished else { return .failure(SandboxError(409, "Flow already finished", code: 4013)) }
             state.values.merge(values) { $1 }
             if let externalId { state.externalId = externalId }
@@ -165,8 +183,9 @@ actor TruliooState {
             stats.trulioo { $0.userStatesUpdated += 1 }
             return .success(existing)
         }
-        let state = UserState(id: Identifiers.uuid(), externalId: externalId, language: language, values: values,
-                              created: now, updated: now)
+        let state = UserState(
+            id: Identifiers.uuid(), externalId: externalId, language: language, values: values,
+            created: now, updated: now)
         states[state.id] = state
         order.append(state.id)
         if let idempotencyKey { idempotency[idempotencyKey] = state.id }
@@ -197,13 +216,17 @@ actor TruliooState {
 
     func step(_ state: UserState) -> TruliooFlowStep {
         if state.pendingUntil != nil {
-            return TruliooFlowStep(userStateId: state.id, stepId: SandboxWorkflow.serviceNodeID, stepType: "pending",
-                                   inputs: [:], outputs: [:])
+            return TruliooFlowStep(
+                userStateId: state.id, stepId: SandboxWorkflow.serviceNodeID, stepType: "pending",
+                inputs: [:], outputs: [:])
         }
         if state.finished {
-            return TruliooFlowStep(userStateId: state.id, stepId: SandboxWorkflow.endNodeID, stepType: "end", inputs: [:],
-                                   outputs: ["status": .string(state.status), "redirectUrl": "",
-                                             "text": "Thank you. Your verification is complete."])
+            return TruliooFlowStep(
+                userStateId: state.id, stepId: SandboxWorkflow.endNodeID, stepType: "end", inputs: [:],
+                outputs: [
+                    "status": .string(state.status), "redirectUrl": "",
+                    "text": "Thank you. Your verification is complete.",
+                ])
         }
         return SandboxWorkflow.formStep(state.step, userStateId: state.id, values: state.values)
     }
@@ -258,8 +281,10 @@ actor TruliooState {
                 continue
             }
             guard Self.transitions[state.status]?.contains(status) == true else {
-                result.failed.append(.init(clientId: id, code: 4111,
-                                           message: "Illegal status transition from \(state.status) to \(status)"))
+                result.failed.append(
+                    .init(
+                        clientId: id, code: 4111,
+                        message: "Illegal status transition from \(state.status) to \(status)"))
                 continue
             }
             state.status = status
@@ -302,34 +327,50 @@ actor TruliooState {
         var fieldData: [String: JSONValue] = [:]
         for element in SandboxWorkflow.elements {
             guard let value = state.values[element.id] else { continue }
-            fieldData[element.id] = ["id": .string(element.id), "name": .string(element.name),
-                                     "role": .string(element.role), "value": [.string(value)]]
+            fieldData[element.id] = [
+                "id": .string(element.id), "name": .string(element.name),
+                "role": .string(element.role), "value": [.string(value)],
+            ]
         }
         var fileData: [String: JSONValue] = [:]
         for (fileId, file) in state.files {
-            fileData[fileId] = ["fileId": .string(fileId), "name": .string(file.name),
-                                "contentType": .string(file.contentType),
-                                "elementId": file.elementId.map(JSONValue.string) ?? .null]
+            fileData[fileId] = [
+                "fileId": .string(fileId), "name": .string(file.name),
+                "contentType": .string(file.contentType),
+                "elementId": file.elementId.map(JSONValue.string) ?? .null,
+            ]
         }
-        var flow: [String: JSONValue] = ["id": .string(SandboxWorkflow.id), "completed": .bool(state.finished),
-                                         "fieldData": .object(fieldData), "fileData": .object(fileData)]
+        var flow: [String: JSONValue] = [
+            "id": .string(SandboxWorkflow.id), "completed": .bool(state.finished),
+            "fieldData": .object(fieldData), "fileData": .object(fileData),
+        ]
         if let ran = state.serviceRan {
             let match = state.outcome == "ACCEPTED"
-            flow["serviceData"] = [[
-                "timestamp": .number((timestamp(ran).date.timeIntervalSince1970).rounded()),
-                "serviceStatus": state.pendingUntil == nil ? "COMPLETED" : "PENDING",
-                "nodeId": .string(SandboxWorkflow.serviceNodeID), "nodeTitle": "Person Match", "nodeType": "trulioo_eidv",
-                "match": .bool(match),
-                "watchlistResults": ["Advanced Watchlist": [
-                    "watchlistStatus": state.outcome == "DECLINED" ? "Potential Hit" : "No Hit",
-                    "watchlistHitDetails": ["wlHitsNumber": state.outcome == "DECLINED" ? 1 : 0, "amHitsNumber": 0,
-                                            "pepHitsNumber": 0],
-                ]],
-            ]]
+            flow["serviceData"] = [
+                [
+                    "timestamp": .number((timestamp(ran).date.timeIntervalSince1970).rounded()),
+                    "serviceStatus": state.pendingUntil == nil ? "COMPLETED" : "PENDING",
+                    "nodeId": .string(SandboxWorkflow.serviceNodeID), "nodeTitle": "Person Match",
+                    "nodeType": "trulioo_eidv",
+                    "match": .bool(match),
+                    "watchlistResults": [
+                        "Advanced Watchlist": [
+                            "watchlistStatus": state.outcome == "DECLINED" ? "Potential Hit" : "No Hit",
+                            "watchlistHitDetails": [
+                                "wlHitsNumber": state.outcome == "DECLINED" ? 1 : 0, "amHitsNumber": 0,
+                                "pepHitsNumber": 0,
+                            ],
+                        ]
+                    ],
+                ]
+            ]
         }
-        return TruliooProfile(clientId: state.id, status: state.status, createdAt: timestamp(state.created),
-                              updatedAt: timestamp(state.updated),
-                              data: ["flowData": .object([SandboxWorkflow.id: .object(flow)]), "notes": [], "tasks": [],
-                                     "externalId": state.externalId.map(JSONValue.string) ?? .null])
+        return TruliooProfile(
+            clientId: state.id, status: state.status, createdAt: timestamp(state.created),
+            updatedAt: timestamp(state.updated),
+            data: [
+                "flowData": .object([SandboxWorkflow.id: .object(flow)]), "notes": [], "tasks": [],
+                "externalId": state.externalId.map(JSONValue.string) ?? .null,
+            ])
     }
 }

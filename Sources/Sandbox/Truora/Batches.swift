@@ -33,12 +33,15 @@ struct BatchRecord: Sendable {
 }
 
 extension TruoraState {
-    func createBatch(type: String, country: String, mapping: [String: Int], frequency: String?, endDate: String?,
-                     linkLifetime: Double) -> BatchRecord {
+    func createBatch(
+        type: String, country: String, mapping: [String: Int], frequency: String?, endDate: String?,
+        linkLifetime: Double
+    ) -> BatchRecord {
         let columns = mapping.sorted { $0.value < $1.value }.map(\.key)
-        let record = BatchRecord(id: Identifiers.batch(), type: type, country: country, columns: columns, mapping: mapping,
-                                 frequency: frequency, endDate: endDate, created: now, updated: now,
-                                 uploadToken: Identifiers.token(48), uploadExpires: now + linkLifetime)
+        let record = BatchRecord(
+            id: Identifiers.batch(), type: type, country: country, columns: columns, mapping: mapping,
+            frequency: frequency, endDate: endDate, created: now, updated: now,
+            uploadToken: Identifiers.token(48), uploadExpires: now + linkLifetime)
         batches[record.id] = record
         uploadLinks[record.uploadToken] = record.id
         return record
@@ -61,7 +64,8 @@ extension TruoraState {
         guard var record = batches[id] else { return nil }
         // In progress until every check it created has its final answer.
         if record.status == "in_progress",
-            record.lines.allSatisfy({ $0.checkID.flatMap { self.check($0) }?.isFinal ?? true }) {
+            record.lines.allSatisfy({ $0.checkID.flatMap { self.check($0) }?.isFinal ?? true })
+        {
             record.status = "completed"
             record.updated = now
             batches[id] = record
@@ -89,8 +93,9 @@ extension TruoraState {
     }
 
     func render(_ record: BatchRecord, origin: String, withLink: Bool) -> TruoraBatch {
-        var batch = TruoraBatch(batchID: record.id, service: "checks", type: record.type, country: record.country,
-                                status: record.status, size: record.lines.count)
+        var batch = TruoraBatch(
+            batchID: record.id, service: "checks", type: record.type, country: record.country,
+            status: record.status, size: record.lines.count)
         if record.status != "not_started" {
             batch.createdChecksCount = record.lines.filter { $0.checkID != nil }.count
             batch.invalidChecksCount = record.lines.filter { $0.failure != nil }.count
@@ -100,7 +105,8 @@ extension TruoraState {
         batch.updateDate = timestamp(record.updated)
         if withLink {
             batch.columns = record.columns
-            batch.fileUploadLink = "\(origin)/uploads/\(record.uploadToken)?X-Amz-Expires=\(Int(record.uploadExpires - record.created))"
+            batch.fileUploadLink =
+                "\(origin)/uploads/\(record.uploadToken)?X-Amz-Expires=\(Int(record.uploadExpires - record.created))"
         }
         return batch
     }
@@ -110,10 +116,13 @@ extension TruoraState {
 enum BatchFiles {
     /// Rows of the uploaded xlsx as (row number, input → text); row 1 is a header when its cells
     /// name inputs. Blank rows are skipped.
-    static func rows(_ bytes: [UInt8], columns: [String], mapping: [String: Int],
-                     directory: String) throws -> [(Int, [(String, String)])] {
+    static func rows(
+        _ bytes: [UInt8], columns: [String], mapping: [String: Int],
+        directory: String
+    ) throws -> [(Int, [(String, String)])] {
         let path = directory + "/upload-\(Identifiers.hex(12)).xlsx"
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
         else { throw SandboxError(500, "could not store the uploaded file") }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reader = try SpreadsheetReader(path: path)
@@ -122,7 +131,9 @@ enum BatchFiles {
         let names = Set(columns.map { $0.lowercased() })
         while let row = try reader.next() {
             defer { first = false }
-            if first, row.cells.contains(where: { names.contains($0.text.trimmingCharacters(in: .whitespaces).lowercased()) }) {
+            if first,
+                row.cells.contains(where: { names.contains($0.text.trimmingCharacters(in: .whitespaces).lowercased()) })
+            {
                 continue
             }
             if row.isBlank { continue }
@@ -137,20 +148,27 @@ enum BatchFiles {
     }
 
     /// The report: one line per uploaded row (row, check id, status, score, failure reason).
-    static func report(_ lines: [(row: Int, checkID: String, status: String, score: String, failure: String)],
-                       format: String, directory: String) throws -> [UInt8] {
+    static func report(
+        _ lines: [(row: Int, checkID: String, status: String, score: String, failure: String)],
+        format: String, directory: String
+    ) throws -> [UInt8] {
         let path = directory + "/report-\(Identifiers.hex(12)).\(format == "csv" ? "csv" : "xlsx")"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = ["row", "check_id", "status", "score", "failure_reason"]
         var rows = [Row(number: 1, cells: header.map { Cell(text: $0, type: .text) })]
         for (index, line) in lines.enumerated() {
-            rows.append(Row(number: index + 2, cells: [
-                Cell(text: String(line.row), type: .number), Cell(text: line.checkID, type: .text),
-                Cell(text: line.status, type: .text),
-                Cell(text: line.score, type: line.score.isEmpty ? .empty : .number), Cell(text: line.failure, type: .text),
-            ]))
+            rows.append(
+                Row(
+                    number: index + 2,
+                    cells: [
+                        Cell(text: String(line.row), type: .number), Cell(text: line.checkID, type: .text),
+                        Cell(text: line.status, type: .text),
+                        Cell(text: line.score, type: line.score.isEmpty ? .empty : .number),
+                        Cell(text: line.failure, type: .text),
+                    ]))
         }
-        let writer: any RowWriter = format == "csv"
+        let writer: any RowWriter =
+            format == "csv"
             ? try CSVWriter(path: path, options: .init(byteOrderMark: false))
             : try XLSXWriter(path: path, options: .init(sheetName: "Report"))
         try writer.writeAll(rows)

@@ -104,11 +104,15 @@ enum CheckSimulation {
     static func render(_ record: CheckRecord, at time: Double) -> TruoraCheck {
         let status = status(record, at: time)
         let age = time - record.created
-        var check = TruoraCheck(checkID: record.id, country: record.country, type: record.type, status: status,
-                                creationDate: record.createdAt,
-                                updateDate: record.createdAt.adding(seconds: min(age, status == "completed" || status == "error"
-                                    ? (record.outcome == .delayed ? delayedUntil : running) : age)),
-                                score: -1, idScore: 0, nameScore: 0, inputs: record.inputs)
+        var check = TruoraCheck(
+            checkID: record.id, country: record.country, type: record.type, status: status,
+            creationDate: record.createdAt,
+            updateDate: record.createdAt.adding(
+                seconds: min(
+                    age,
+                    status == "completed" || status == "error"
+                        ? (record.outcome == .delayed ? delayedUntil : running) : age)),
+            score: -1, idScore: 0, nameScore: 0, inputs: record.inputs)
         check.previousCheck = record.previous
         check.reportID = record.reportID
         for (key, value) in record.inputs where key == "date_of_birth" || key == "issue_date" {
@@ -147,17 +151,23 @@ enum CheckSimulation {
                 }
             }
             let score = result == "found" && byID.result == "found" ? 0.0 : 1.0
-            scores.append(DatasetScore(dataSet: dataSet, result: result, score: score,
-                                       severity: result == "found" ? (byID.result == "found" ? "high" : "medium") : "none",
-                                       byID: byID, byName: byName))
-            statuses.append(DatabaseStatus(dataSet: dataSet, databaseID: databaseID(dataSet, record.country),
-                                           databaseName: databaseName(dataSet, record.country), status: databaseStatus))
+            scores.append(
+                DatasetScore(
+                    dataSet: dataSet, result: result, score: score,
+                    severity: result == "found" ? (byID.result == "found" ? "high" : "medium") : "none",
+                    byID: byID, byName: byName))
+            statuses.append(
+                DatabaseStatus(
+                    dataSet: dataSet, databaseID: databaseID(dataSet, record.country),
+                    databaseName: databaseName(dataSet, record.country), status: databaseStatus))
         }
         if record.type == "person", record.inputs["date_of_birth"] == nil, record.country != "ALL" {
-            statuses.append(DatabaseStatus(dataSet: "personal_identity",
-                                           databaseID: databaseID("civil_registry", record.country),
-                                           databaseName: "Registro civil (\(record.country))", status: "skipped",
-                                           invalidInputs: ["date_of_birth"]))
+            statuses.append(
+                DatabaseStatus(
+                    dataSet: "personal_identity",
+                    databaseID: databaseID("civil_registry", record.country),
+                    databaseName: "Registro civil (\(record.country))", status: "skipped",
+                    invalidInputs: ["date_of_birth"]))
         }
         check.scores = scores
         check.statuses = statuses
@@ -172,8 +182,12 @@ enum CheckSimulation {
         }
         var summary: [String: JSONValue] = ["identity_status": status == "completed" ? "found" : "not_found"]
         if let first = record.inputs["first_name"], let last = record.inputs["last_name"] {
-            summary["names_found"] = [["count": 1, "first_name": .string(first.uppercased()),
-                                       "last_name": .string(last.uppercased())]]
+            summary["names_found"] = [
+                [
+                    "count": 1, "first_name": .string(first.uppercased()),
+                    "last_name": .string(last.uppercased()),
+                ]
+            ]
         } else {
             summary["names_found"] = []
         }
@@ -182,7 +196,9 @@ enum CheckSimulation {
     }
 
     /// Weighted average over datasets with weight; datasets with weight 0 are searched, not scored.
-    static func weighted(_ scores: [DatasetScore], _ weights: [(String, Double)], _ value: (DatasetScore) -> Double) -> Double {
+    static func weighted(_ scores: [DatasetScore], _ weights: [(String, Double)], _ value: (DatasetScore) -> Double)
+        -> Double
+    {
         var total = 0.0, sum = 0.0
         for (score, (_, weight)) in zip(scores, weights) where weight > 0 {
             total += weight
@@ -199,10 +215,19 @@ enum CheckSimulation {
             guard score.result != "pending" else { return nil }
             let found = score.result == "found"
             let byName = score.byName?.result == "found" && score.byID?.result != "found"
-            let tables: [TruoraCheckDetail.Table]? = found
-                ? [.init(title: databaseName(score.dataSet, record.country),
-                         rows: [.init(cells: [.init(label: "Registro", value: byName ? "Coincidencia por nombre" : "Anotación vigente"),
-                                              .init(label: "Fecha", value: record.createdAt.day)])])]
+            let tables: [TruoraCheckDetail.Table]? =
+                found
+                ? [
+                    .init(
+                        title: databaseName(score.dataSet, record.country),
+                        rows: [
+                            .init(cells: [
+                                .init(
+                                    label: "Registro", value: byName ? "Coincidencia por nombre" : "Anotación vigente"),
+                                .init(label: "Fecha", value: record.createdAt.day),
+                            ])
+                        ])
+                ]
                 : nil
             return TruoraCheckDetail(
                 id: "DTL" + Identifiers.stable("\(record.id)/\(index)", length: 32), checkID: record.id,

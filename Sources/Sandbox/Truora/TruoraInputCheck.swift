@@ -17,8 +17,10 @@ enum TruoraInputCheck {
 
     /// Validates `fields` (name → value); `builtInType` is the type the validator knows (a custom
     /// type is checked as the person or company check its inputs describe).
-    static func validate(_ fields: [(String, String)], country: String, type: String, customType: Bool,
-                         consentRequired: Bool) -> Result<Accepted, SandboxError> {
+    static func validate(
+        _ fields: [(String, String)], country: String, type: String, customType: Bool,
+        consentRequired: Bool
+    ) -> Result<Accepted, SandboxError> {
         var header: [String] = []
         var row = Row(number: 1)
         var bindings: [ColumnBinding] = []
@@ -36,7 +38,9 @@ enum TruoraInputCheck {
             return .failure(SandboxError(400, "user_authorized must be true: the person did not authorise the check"))
         }
         if consent == nil, consentRequired {
-            return .failure(SandboxError(400, "user_authorized must be true (required for person checks with this API key version)"))
+            return .failure(
+                SandboxError(400, "user_authorized must be true (required for person checks with this API key version)")
+            )
         }
         var settings = CheckSettings(provider: .truoraChecks)
         settings.country = country
@@ -58,10 +62,13 @@ enum TruoraInputCheck {
         for input in outcome.inputs where !["country", "type", "user_authorized"].contains(input.name) {
             inputs[input.name] = input.value
         }
-        let identifierNames = ["national_id", "foreign_id", "tax_id", "passport", "pep", "ptp", "license_plate",
-                               "vehicle_id", "driver_license", "owner_document_id"]
+        let identifierNames = [
+            "national_id", "foreign_id", "tax_id", "passport", "pep", "ptp", "license_plate",
+            "vehicle_id", "driver_license", "owner_document_id",
+        ]
         let identifier = identifierNames.lazy.compactMap { inputs[$0] }.first ?? ""
-        let key = ([country, type] + inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: "|")
+        let key = ([country, type] + inputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(
+            separator: "|")
         return .success(Accepted(country: country, type: type, inputs: inputs, identifier: identifier, key: key))
     }
 }

@@ -13,147 +13,202 @@ struct TruoraRoutes {
 
     func add(to router: Router<SandboxContext>) {
         let api = router.group("/v1")
-        api.post("/checks") { request, context in try await authorized(request) { version in
-            try await createCheck(request, context, keyVersion: version)
-        } }
-        api.get("/checks") { request, _ in try await authorized(request) { _ in
-            let q = request.query
-            return Reply.json(await state.list(startKey: q["start_key"], reportID: q["report_id"]))
-        } }
-        api.get("/checks/{id}") { request, context in try await authorized(request) { _ in
-            guard let check = await state.check(try context.parameters.require("id")) else { return notFound }
-            return Reply.json(TruoraCheckOutput(check: check))
-        } }
-        api.delete("/checks/{id}") { request, context in try await authorized(request) { _ in
-            switch await state.delete(try context.parameters.require("id")) {
-            case .deleted(let check): return Reply.json(TruoraCheckOutput(check: check))
-            case .notFound: return notFound
-            case .firstOfContinuous:
-                return Reply.truoraError(400, "the first check of a continuous check cannot be deleted")
+        api.post("/checks") { request, context in
+            try await authorized(request) { version in
+                try await createCheck(request, context, keyVersion: version)
             }
-        } }
-        api.get("/checks/{id}/details") { request, context in try await authorized(request) { _ in
-            let q = request.query
-            if let lang = q["lang"], lang.count != 2 || !lang.allSatisfy(\.isLowercase) {
-                return Reply.truoraError(400, "lang must be a lowercase ISO 639-1 code such as es or en")
+        }
+        api.get("/checks") { request, _ in
+            try await authorized(request) { _ in
+                let q = request.query
+                return Reply.json(await state.list(startKey: q["start_key"], reportID: q["report_id"]))
             }
-            guard let page = await state.details(try context.parameters.require("id"), startKey: q["start_key"]) else {
-                return notFound
+        }
+        api.get("/checks/{id}") { request, context in
+            try await authorized(request) { _ in
+                guard let check = await state.check(try context.parameters.require("id")) else { return notFound }
+                return Reply.json(TruoraCheckOutput(check: check))
             }
-            return Reply.json(page)
-        } }
-        api.get("/checks/{id}/summarize") { request, context in try await authorized(request) { _ in
-            let id = try context.parameters.require("id")
-            guard let record = await state.record(id) else { return notFound }
-            return Reply.json(summary(record, at: await state.now))
-        } }
-        api.get("/checks/{id}/attachments") { request, context in try await authorized(request) { _ in
-            let id = try context.parameters.require("id")
-            guard let record = await state.record(id) else { return notFound }
-            let details = CheckSimulation.details(record, at: await state.now).filter { $0.result == "found" }
-            let expiry = await state.timestamp(await state.now + 1800)
-            let files = details.enumerated().map { index, detail in
-                TruoraAttachments.Attachment(
-                    databaseID: CheckSimulation.databaseID(detail.dataSet, record.country), databaseName: detail.databaseName,
-                    fileName: "certificado-\(index + 1).pdf", contentType: "application/pdf", url: "\(request.origin)/files/\(id)/\(index + 1).pdf",
-                    expirationDate: expiry)
+        }
+        api.delete("/checks/{id}") { request, context in
+            try await authorized(request) { _ in
+                switch await state.delete(try context.parameters.require("id")) {
+                case .deleted(let check): return Reply.json(TruoraCheckOutput(check: check))
+                case .notFound: return notFound
+                case .firstOfContinuous:
+                    return Reply.truoraError(400, "the first check of a continuous check cannot be deleted")
+                }
             }
-            return Reply.json(TruoraAttachments(attachments: files, selfPath: "/v1/checks/\(id)/attachments"))
-        } }
-        api.post("/checks/{id}/pdf") { request, context in try await authorized(request) { _ in
-            let id = try context.parameters.require("id")
-            guard await state.requestPDF(id) else { return notFound }
-            return Reply.json(TruoraPDFLink(pdfPath: "/v1/checks/\(id)/pdf"))
-        } }
-        api.get("/checks/{id}/pdf") { request, context in try await authorized(request) { _ in
-            let id = try context.parameters.require("id")
-            guard await state.record(id) != nil, await state.pdfReady(id) else {
-                return Reply.truoraError(404, "Resource not found")
+        }
+        api.get("/checks/{id}/details") { request, context in
+            try await authorized(request) { _ in
+                let q = request.query
+                if let lang = q["lang"], lang.count != 2 || !lang.allSatisfy(\.isLowercase) {
+                    return Reply.truoraError(400, "lang must be a lowercase ISO 639-1 code such as es or en")
+                }
+                guard let page = await state.details(try context.parameters.require("id"), startKey: q["start_key"])
+                else {
+                    return notFound
+                }
+                return Reply.json(page)
             }
-            return Reply.bytes(TinyPDF.make(title: "Truora sandbox check \(id)"), contentType: "application/pdf")
-        } }
+        }
+        api.get("/checks/{id}/summarize") { request, context in
+            try await authorized(request) { _ in
+                let id = try context.parameters.require("id")
+                guard let record = await state.record(id) else { return notFound }
+                return Reply.json(summary(record, at: await state.now))
+            }
+        }
+        api.get("/checks/{id}/attachments") { request, context in
+            try await authorized(request) { _ in
+                let id = try context.parameters.require("id")
+                guard let record = await state.record(id) else { return notFound }
+                let details = CheckSimulation.details(record, at: await state.now).filter { $0.result == "found" }
+                let expiry = await state.timestamp(await state.now + 1800)
+                let files = details.enumerated().map { index, detail in
+                    TruoraAttachments.Attachment(
+                        databaseID: CheckSimulation.databaseID(detail.dataSet, record.country),
+                        databaseName: detail.databaseName,
+                        fileName: "certificado-\(index + 1).pdf", contentType: "application/pdf",
+                        url: "\(request.origin)/files/\(id)/\(index + 1).pdf",
+                        expirationDate: expiry)
+                }
+                return Reply.json(TruoraAttachments(attachments: files, selfPath: "/v1/checks/\(id)/attachments"))
+            }
+        }
+        api.post("/checks/{id}/pdf") { request, context in
+            try await authorized(request) { _ in
+                let id = try context.parameters.require("id")
+                guard await state.requestPDF(id) else { return notFound }
+                return Reply.json(TruoraPDFLink(pdfPath: "/v1/checks/\(id)/pdf"))
+            }
+        }
+        api.get("/checks/{id}/pdf") { request, context in
+            try await authorized(request) { _ in
+                let id = try context.parameters.require("id")
+                guard await state.record(id) != nil, await state.pdfReady(id) else {
+                    return Reply.truoraError(404, "Resource not found")
+                }
+                return Reply.bytes(TinyPDF.make(title: "Truora sandbox check \(id)"), contentType: "application/pdf")
+            }
+        }
         api.get("/health") { request, _ in try await authorized(request) { _ in health(request.query) } }
-        api.post("/config") { request, context in try await authorized(request) { _ in
-            try await customType(request.form(context), create: true)
-        } }
-        api.put("/config") { request, context in try await authorized(request) { _ in
-            try await customType(request.form(context), create: false)
-        } }
+        api.post("/config") { request, context in
+            try await authorized(request) { _ in
+                try await customType(request.form(context), create: true)
+            }
+        }
+        api.put("/config") { request, context in
+            try await authorized(request) { _ in
+                try await customType(request.form(context), create: false)
+            }
+        }
         api.get("/config") { request, _ in try await authorized(request) { _ in Reply.json(await state.config()) } }
-        api.delete("/config") { request, _ in try await authorized(request) { _ in
-            let q = request.query
-            guard let country = q["country"]?.uppercased(), let type = q["type"] else {
-                return Reply.truoraError(400, "country and type are required")
+        api.delete("/config") { request, _ in
+            try await authorized(request) { _ in
+                let q = request.query
+                guard let country = q["country"]?.uppercased(), let type = q["type"] else {
+                    return Reply.truoraError(400, "country and type are required")
+                }
+                guard await state.deleteCustomType(country: country, type: type) else {
+                    return Reply.truoraError(404, "The custom type was not found")
+                }
+                return Reply.json(await state.config(country: country))
             }
-            guard await state.deleteCustomType(country: country, type: type) else {
-                return Reply.truoraError(404, "The custom type was not found")
+        }
+        api.post("/settings") { request, context in
+            try await authorized(request) { _ in
+                try await settings(request.form(context))
             }
-            return Reply.json(await state.config(country: country))
-        } }
-        api.post("/settings") { request, context in try await authorized(request) { _ in
-            try await settings(request.form(context))
-        } }
-        api.post("/continuous-checks") { request, context in try await authorized(request) { _ in
-            try await createContinuous(request.form(context))
-        } }
-        api.get("/continuous-checks") { request, _ in try await authorized(request) { _ in
-            Reply.json(await state.continuousList(startKey: request.query["start_key"]))
-        } }
-        api.get("/continuous-checks/{id}") { request, context in try await authorized(request) { _ in
-            guard let found = await state.continuousCheck(try context.parameters.require("id")) else {
-                return Reply.truoraError(404, "The continuous check was not found")
+        }
+        api.post("/continuous-checks") { request, context in
+            try await authorized(request) { _ in
+                try await createContinuous(request.form(context))
             }
-            return Reply.json(found)
-        } }
-        api.put("/continuous-checks/{id}") { request, context in try await authorized(request) { _ in
-            try await updateContinuous(try context.parameters.require("id"), request.form(context))
-        } }
-        api.get("/continuous-checks/{id}/history") { request, context in try await authorized(request) { _ in
-            guard let history = await state.history(try context.parameters.require("id")) else {
-                return Reply.truoraError(404, "The continuous check was not found")
+        }
+        api.get("/continuous-checks") { request, _ in
+            try await authorized(request) { _ in
+                Reply.json(await state.continuousList(startKey: request.query["start_key"]))
             }
-            return Reply.json(history)
-        } }
-        api.post("/batches") { request, context in try await authorized(request) { _ in
-            try await createBatch(request.form(context), origin: request.origin)
-        } }
-        api.get("/batches/{id}") { request, context in try await authorized(request) { _ in
-            guard let batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
-            return Reply.json(await state.render(batch, origin: request.origin, withLink: false))
-        } }
-        api.put("/batches/{id}") { request, context in try await authorized(request) { _ in
-            guard var batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
-            guard batch.status == "not_started" || batch.status == "in_progress" else {
-                return Reply.truoraError(400, "the batch is \(batch.status); only a batch not started or in progress can be stopped")
+        }
+        api.get("/continuous-checks/{id}") { request, context in
+            try await authorized(request) { _ in
+                guard let found = await state.continuousCheck(try context.parameters.require("id")) else {
+                    return Reply.truoraError(404, "The continuous check was not found")
+                }
+                return Reply.json(found)
             }
-            batch.status = "stopped"
-            batch.updated = await state.now
-            await state.setBatch(batch)
-            return Reply.json(await state.render(batch, origin: request.origin, withLink: false))
-        } }
-        api.post("/batches/{id}/start") { request, context in try await authorized(request) { _ in
-            try await startBatch(try context.parameters.require("id"), origin: request.origin)
-        } }
-        api.post("/batches/{id}/report") { request, context in try await authorized(request) { _ in
-            let format = try await request.form(context)["format"] ?? request.query["format"] ?? ""
-            guard format == "xlsx" || format == "csv" else {
-                return Reply.truoraError(400, "format must be xlsx or csv")
+        }
+        api.put("/continuous-checks/{id}") { request, context in
+            try await authorized(request) { _ in
+                try await updateContinuous(try context.parameters.require("id"), request.form(context))
             }
-            guard let batch = await state.requestReport(try context.parameters.require("id"), format: format) else {
-                return batchNotFound
+        }
+        api.get("/continuous-checks/{id}/history") { request, context in
+            try await authorized(request) { _ in
+                guard let history = await state.history(try context.parameters.require("id")) else {
+                    return Reply.truoraError(404, "The continuous check was not found")
+                }
+                return Reply.json(history)
             }
-            return Reply.json(TruoraBatchReport(batchID: batch.id, format: format, status: "in_progress", reportLink: nil),
-                              status: .created)
-        } }
-        api.get("/batches/{id}/report") { request, context in try await authorized(request) { _ in
-            guard let batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
-            guard let format = batch.reportFormat, let token = batch.reportToken else {
-                return Reply.truoraError(404, "No report has been requested for this batch")
+        }
+        api.post("/batches") { request, context in
+            try await authorized(request) { _ in
+                try await createBatch(request.form(context), origin: request.origin)
             }
-            let ready = batch.status != "not_started" && batch.status != "in_progress"
-            return Reply.json(TruoraBatchReport(batchID: batch.id, format: format, status: ready ? "completed" : "in_progress",
-                                                reportLink: ready ? "\(request.origin)/reports/\(token)" : nil))
-        } }
+        }
+        api.get("/batches/{id}") { request, context in
+            try await authorized(request) { _ in
+                guard let batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
+                return Reply.json(await state.render(batch, origin: request.origin, withLink: false))
+            }
+        }
+        api.put("/batches/{id}") { request, context in
+            try await authorized(request) { _ in
+                guard var batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
+                guard batch.status == "not_started" || batch.status == "in_progress" else {
+                    return Reply.truoraError(
+                        400, "the batch is \(batch.status); only a batch not started or in progress can be stopped")
+                }
+                batch.status = "stopped"
+                batch.updated = await state.now
+                await state.setBatch(batch)
+                return Reply.json(await state.render(batch, origin: request.origin, withLink: false))
+            }
+        }
+        api.post("/batches/{id}/start") { request, context in
+            try await authorized(request) { _ in
+                try await startBatch(try context.parameters.require("id"), origin: request.origin)
+            }
+        }
+        api.post("/batches/{id}/report") { request, context in
+            try await authorized(request) { _ in
+                let format = try await request.form(context)["format"] ?? request.query["format"] ?? ""
+                guard format == "xlsx" || format == "csv" else {
+                    return Reply.truoraError(400, "format must be xlsx or csv")
+                }
+                guard let batch = await state.requestReport(try context.parameters.require("id"), format: format) else {
+                    return batchNotFound
+                }
+                return Reply.json(
+                    TruoraBatchReport(batchID: batch.id, format: format, status: "in_progress", reportLink: nil),
+                    status: .created)
+            }
+        }
+        api.get("/batches/{id}/report") { request, context in
+            try await authorized(request) { _ in
+                guard let batch = await state.batch(try context.parameters.require("id")) else { return batchNotFound }
+                guard let format = batch.reportFormat, let token = batch.reportToken else {
+                    return Reply.truoraError(404, "No report has been requested for this batch")
+                }
+                let ready = batch.status != "not_started" && batch.status != "in_progress"
+                return Reply.json(
+                    TruoraBatchReport(
+                        batchID: batch.id, format: format, status: ready ? "completed" : "in_progress",
+                        reportLink: ready ? "\(request.origin)/reports/\(token)" : nil))
+            }
+        }
 
         // The signed links: no API key, like S3.
         router.put("/uploads/{token}") { request, context in
@@ -172,12 +227,18 @@ struct TruoraRoutes {
             var lines: [(row: Int, checkID: String, status: String, score: String, failure: String)] = []
             for line in batch.lines {
                 let check = await line.checkID.asyncFlatMap { await state.check($0) }
-                lines.append((line.row, line.checkID ?? "", check?.status ?? "invalid",
-                              check.map { $0.score < 0 ? "" : LooseDouble($0.score).text } ?? "", line.failure ?? ""))
+                lines.append(
+                    (
+                        line.row, line.checkID ?? "", check?.status ?? "invalid",
+                        check.map { $0.score < 0 ? "" : LooseDouble($0.score).text } ?? "", line.failure ?? ""
+                    ))
             }
             let bytes = try BatchFiles.report(lines, format: format, directory: directory)
-            return Reply.bytes(bytes, contentType: format == "csv" ? "text/csv"
-                : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return Reply.bytes(
+                bytes,
+                contentType: format == "csv"
+                    ? "text/csv"
+                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         }
         router.get("/files/{check}/{file}") { _, context in
             guard await state.record(try context.parameters.require("check")) != nil else {
@@ -191,8 +252,10 @@ struct TruoraRoutes {
     private var batchNotFound: Response { Reply.truoraError(404, "The Batch was not found") }
 
     private func s3Error(_ code: String, _ message: String) -> Response {
-        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
-        return Reply.bytes(Array(xml.utf8), contentType: "application/xml", status: code == "NoSuchKey" ? .notFound : .forbidden)
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
+        return Reply.bytes(
+            Array(xml.utf8), contentType: "application/xml", status: code == "NoSuchKey" ? .notFound : .forbidden)
     }
 
     /// Checks `Truora-API-Key`: any JWT-shaped key (three base64url parts) that has not expired.
@@ -219,17 +282,22 @@ struct TruoraRoutes {
             return Reply.truoraError(400, "country must be one of ALL, BR, CL, CO, CR, MX, PE")
         }
         guard let weights = await state.weights(country: country, type: type) else {
-            return Reply.truoraError(400, "type '\(type)' is not person, vehicle, company or a custom type of \(country)")
+            return Reply.truoraError(
+                400, "type '\(type)' is not person, vehicle, company or a custom type of \(country)")
         }
         let builtIn = DefaultWeights.weights(for: type) != nil
         let accepted: TruoraInputCheck.Accepted
-        switch TruoraInputCheck.validate(form.fields.map { ($0.name, $0.value) }, country: country, type: type,
-                                         customType: !builtIn, consentRequired: keyVersion >= 1 && type != "vehicle" && type != "company") {
+        switch TruoraInputCheck.validate(
+            form.fields.map { ($0.name, $0.value) }, country: country, type: type,
+            customType: !builtIn, consentRequired: keyVersion >= 1 && type != "vehicle" && type != "company")
+        {
         case .failure(let error): return Reply.truoraError(error.status, error.message)
         case .success(let value): accepted = value
         }
         let force = form["force_creation"].flatMap { Bool($0.lowercased()) } ?? false
-        if let priority = request.headers[HTTPField.Name("Truora-Priority")!], !["low", "medium", "high"].contains(priority) {
+        if let priority = request.headers[HTTPField.Name("Truora-Priority")!],
+            !["low", "medium", "high"].contains(priority)
+        {
             return Reply.truoraError(400, "Truora-Priority must be low, medium or high")
         }
         let (check, created) = await state.create(accepted, weights: weights, force: force)
@@ -243,9 +311,11 @@ struct TruoraRoutes {
             TruoraCheckSummary.Entry(
                 dataSet: score.dataSet, result: score.result, severity: score.severity,
                 findings: details.filter { $0.dataSet == score.dataSet && $0.result == "found" }.map {
-                    .init(databaseName: $0.databaseName,
-                          description: $0.route == "person-name" ? "Name match, not confirmed by ID (possible homonym)"
-                              : "Record found for this ID")
+                    .init(
+                        databaseName: $0.databaseName,
+                        description: $0.route == "person-name"
+                            ? "Name match, not confirmed by ID (possible homonym)"
+                            : "Record found for this ID")
                 })
         }
         return TruoraCheckSummary(checkID: check.checkID, status: check.status, score: check.score, summary: entries)
@@ -259,18 +329,23 @@ struct TruoraRoutes {
         }
         let upper = country.uppercased()
         var dataSets: [String] = []
-        for (name, _) in DefaultWeights.person + DefaultWeights.company + DefaultWeights.vehicle where !dataSets.contains(name) {
+        for (name, _) in DefaultWeights.person + DefaultWeights.company + DefaultWeights.vehicle
+        where !dataSets.contains(name) {
             dataSets.append(name)
         }
-        return Reply.json(dataSets.map { dataSet in
-            TruoraDatabaseHealth(databaseID: CheckSimulation.databaseID(dataSet, upper),
-                                 databaseName: CheckSimulation.databaseName(dataSet, upper), dataSets: [dataSet],
-                                 hourlyStatus: Array(repeating: "operational", count: 24))
-        })
+        return Reply.json(
+            dataSets.map { dataSet in
+                TruoraDatabaseHealth(
+                    databaseID: CheckSimulation.databaseID(dataSet, upper),
+                    databaseName: CheckSimulation.databaseName(dataSet, upper), dataSets: [dataSet],
+                    hourlyStatus: Array(repeating: "operational", count: 24))
+            })
     }
 
     private func customType(_ form: FormBody, create: Bool) async -> Response {
-        guard let country = form["country"]?.uppercased(), ["ALL", "BR", "CL", "CO", "MX", "PE", "CR"].contains(country) else {
+        guard let country = form["country"]?.uppercased(),
+            ["ALL", "BR", "CL", "CO", "MX", "PE", "CR"].contains(country)
+        else {
             return Reply.truoraError(400, "country must be one of ALL, BR, CL, CO, MX, PE")
         }
         guard let type = form["type"], !type.isEmpty else { return Reply.truoraError(400, "type is required") }
@@ -310,11 +385,15 @@ struct TruoraRoutes {
         }
         var retries: Bool?
         if let text = form["retries"] {
-            guard let value = Bool(text.lowercased()) else { return Reply.truoraError(400, "retries must be true or false") }
+            guard let value = Bool(text.lowercased()) else {
+                return Reply.truoraError(400, "retries must be true or false")
+            }
             retries = value
         }
-        return Reply.json(await state.updateSettings(maxDuration: form["max_duration"],
-                                                     namesMatchingType: form["names_matching_type"], retries: retries))
+        return Reply.json(
+            await state.updateSettings(
+                maxDuration: form["max_duration"],
+                namesMatchingType: form["names_matching_type"], retries: retries))
     }
 
     private func createContinuous(_ form: FormBody) async -> Response {
@@ -322,7 +401,8 @@ struct TruoraRoutes {
             return Reply.truoraError(400, "check_id, frequency and end_date are required")
         }
         guard let period = Durations.frequency(frequency) else {
-            return Reply.truoraError(400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y (3d)")
+            return Reply.truoraError(
+                400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y (3d)")
         }
         guard let end = Timestamp(parsing: endDate), endDate.count == 10 else {
             return Reply.truoraError(400, "end_date must be YYYY-MM-DD")
@@ -332,8 +412,10 @@ struct TruoraRoutes {
         guard endSeconds >= now + period else {
             return Reply.truoraError(400, "end_date must leave time for at least one run at this frequency")
         }
-        guard let created = await state.createContinuous(checkID: checkID, frequency: frequency, period: period,
-                                                         endDate: endDate, endSeconds: endSeconds)
+        guard
+            let created = await state.createContinuous(
+                checkID: checkID, frequency: frequency, period: period,
+                endDate: endDate, endSeconds: endSeconds)
         else { return notFound }
         return Reply.json(created, status: .created)
     }
@@ -348,7 +430,8 @@ struct TruoraRoutes {
         var frequency: (String, Double)?
         if let text = form["frequency"] {
             guard let period = Durations.frequency(text) else {
-                return Reply.truoraError(400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y")
+                return Reply.truoraError(
+                    400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y")
             }
             frequency = (text, period)
         }
@@ -361,11 +444,14 @@ struct TruoraRoutes {
     private func createBatch(_ form: FormBody, origin: String) async -> Response {
         guard let type = form["type"], !type.isEmpty else { return Reply.truoraError(400, "type is required") }
         guard form["service"] == "checks" else { return Reply.truoraError(400, "service must be checks") }
-        guard let country = form["country"]?.uppercased(), ["ALL", "BR", "CO", "CL", "MX", "PE", "CR"].contains(country) else {
+        guard let country = form["country"]?.uppercased(),
+            ["ALL", "BR", "CO", "CL", "MX", "PE", "CR"].contains(country)
+        else {
             return Reply.truoraError(400, "country must be one of ALL, BR, CO, CL, MX, PE, CR")
         }
         guard await state.weights(country: country, type: type) != nil else {
-            return Reply.truoraError(400, "type '\(type)' is not person, vehicle, company or a custom type of \(country)")
+            return Reply.truoraError(
+                400, "type '\(type)' is not person, vehicle, company or a custom type of \(country)")
         }
         var mapping: [String: Int] = [:]
         for (name, value) in form.fields where name.hasPrefix("columns_mapping.") {
@@ -379,21 +465,27 @@ struct TruoraRoutes {
             mapping[input] = index
         }
         if mapping.isEmpty {
-            for (index, input) in Self.defaultColumns(type: type, country: country).enumerated() { mapping[input] = index }
+            for (index, input) in Self.defaultColumns(type: type, country: country).enumerated() {
+                mapping[input] = index
+            }
         }
         if let frequency = form["frequency"], Durations.frequency(frequency) == nil {
-            return Reply.truoraError(400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y")
+            return Reply.truoraError(
+                400, "frequency must be daily, weekly, monthly, yearly or a number with d, w, m or y")
         }
-        let record = await state.createBatch(type: type, country: country, mapping: mapping, frequency: form["frequency"],
-                                             endDate: form["end_date"], linkLifetime: configuration.uploadLinkLifetime)
+        let record = await state.createBatch(
+            type: type, country: country, mapping: mapping, frequency: form["frequency"],
+            endDate: form["end_date"], linkLifetime: configuration.uploadLinkLifetime)
         return Reply.json(await state.render(record, origin: origin, withLink: true), status: .created)
     }
 
     /// The inputs of the type's national requirement, required first.
     static func defaultColumns(type: String, country: String) -> [String] {
-        let kind: TruoraRequirements.CheckKind = type == "company" ? .company : type == "vehicle" ? .vehicleNational : .personNational
-        guard let requirement = TruoraRequirements.requirement(country: country, kind: kind)
-            ?? TruoraRequirements.requirement(country: country, kind: .personNational)
+        let kind: TruoraRequirements.CheckKind =
+            type == "company" ? .company : type == "vehicle" ? .vehicleNational : .personNational
+        guard
+            let requirement = TruoraRequirements.requirement(country: country, kind: kind)
+                ?? TruoraRequirements.requirement(country: country, kind: .personNational)
         else { return ["national_id"] }
         var columns: [String] = []
         for input in requirement.inputs where !columns.contains(input) { columns.append(input) }
@@ -420,7 +512,8 @@ struct TruoraRoutes {
         }
         if rows.count > configuration.batchRowLimit {
             batch.status = "failed"
-            batch.failureReason = "the file has \(rows.count) rows; a batch takes at most \(configuration.batchRowLimit)"
+            batch.failureReason =
+                "the file has \(rows.count) rows; a batch takes at most \(configuration.batchRowLimit)"
             batch.updated = await state.now
             await state.setBatch(batch)
             return Reply.json(await state.render(batch, origin: origin, withLink: false))
@@ -428,8 +521,10 @@ struct TruoraRoutes {
         let weights = await state.weights(country: batch.country, type: batch.type) ?? DefaultWeights.person
         let builtIn = DefaultWeights.weights(for: batch.type) != nil
         for (number, fields) in rows {
-            switch TruoraInputCheck.validate(fields, country: batch.country, type: batch.type, customType: !builtIn,
-                                             consentRequired: false) {
+            switch TruoraInputCheck.validate(
+                fields, country: batch.country, type: batch.type, customType: !builtIn,
+                consentRequired: false)
+            {
             case .failure(let error):
                 batch.lines.append(.init(row: number, checkID: nil, failure: error.message))
             case .success(let accepted):

@@ -15,8 +15,9 @@ actor TruoraState {
     private(set) var customTypes: [String: [String: [(String, Double)]]] = [:]
     private let configID = Identifiers.config()
     static let clientID = "sandboxclient0000000000000"
-    private var settings = TruoraSettings(clientID: TruoraState.clientID, namesMatchingType: "soft", retries: false,
-                                          maxDuration: "3h", updateDate: nil)
+    private var settings = TruoraSettings(
+        clientID: TruoraState.clientID, namesMatchingType: "soft", retries: false,
+        maxDuration: "3h", updateDate: nil)
     private var continuous: [String: ContinuousRecord] = [:]
     private var continuousOrder: [String] = []
     /// check id → sandbox time the PDF was asked for.
@@ -64,16 +65,19 @@ actor TruoraState {
     }
 
     /// Creates a check, or returns the latest one with the same inputs unless `force`.
-    func create(_ accepted: TruoraInputCheck.Accepted, weights: [(String, Double)], force: Bool,
-                reportID: String? = nil) -> (TruoraCheck, created: Bool) {
+    func create(
+        _ accepted: TruoraInputCheck.Accepted, weights: [(String, Double)], force: Bool,
+        reportID: String? = nil
+    ) -> (TruoraCheck, created: Bool) {
         let existing = latestByKey[accepted.key]
         if !force, let existing, let record = checks[existing] {
             return (CheckSimulation.render(record, at: now), false)
         }
-        let record = CheckRecord(id: Identifiers.check(), country: accepted.country, type: accepted.type,
-                                 inputs: accepted.inputs, created: now, createdAt: timestamp(),
-                                 outcome: CheckOutcome.forIdentifier(accepted.identifier), previous: existing,
-                                 reportID: reportID, weights: weights)
+        let record = CheckRecord(
+            id: Identifiers.check(), country: accepted.country, type: accepted.type,
+            inputs: accepted.inputs, created: now, createdAt: timestamp(),
+            outcome: CheckOutcome.forIdentifier(accepted.identifier), previous: existing,
+            reportID: reportID, weights: weights)
         checks[record.id] = record
         order.append(record.id)
         latestByKey[accepted.key] = record.id
@@ -96,8 +100,9 @@ actor TruoraState {
         if ids.count > pageSize, let last = page.last {
             next = "/v1/checks?start_key=\(last)" + (reportID.map { "&report_id=\($0)" } ?? "")
         }
-        return TruoraChecksPage(checks: page.compactMap { checks[$0].map { CheckSimulation.render($0, at: now) } },
-                                next: next, selfPath: "/v1/checks")
+        return TruoraChecksPage(
+            checks: page.compactMap { checks[$0].map { CheckSimulation.render($0, at: now) } },
+            next: next, selfPath: "/v1/checks")
     }
 
     func details(_ id: String, startKey: String?) -> TruoraDetailsPage? {
@@ -142,7 +147,9 @@ actor TruoraState {
         var score: [String: [String: [TruoraConfig.Weight]]] = [:]
         for (c, types) in customTypes where country == nil || c == country {
             var byType: [String: [TruoraConfig.Weight]] = [:]
-            for (name, weights) in types { byType[name] = weights.map { TruoraConfig.Weight(dataSet: $0.0, weight: $0.1) } }
+            for (name, weights) in types {
+                byType[name] = weights.map { TruoraConfig.Weight(dataSet: $0.0, weight: $0.1) }
+            }
             if c != "ALL" {
                 byType["person"] = DefaultWeights.person.map { TruoraConfig.Weight(dataSet: $0.0, weight: $0.1) }
                 byType["company"] = DefaultWeights.company.map { TruoraConfig.Weight(dataSet: $0.0, weight: $0.1) }
@@ -154,7 +161,9 @@ actor TruoraState {
 
     func setCustomType(country: String, type: String, weights: [(String, Double)], create: Bool) -> SandboxError? {
         let exists = customTypes[country]?[type] != nil
-        if create, exists { return SandboxError(400, "custom type '\(type)' already exists for \(country); update it with PUT") }
+        if create, exists {
+            return SandboxError(400, "custom type '\(type)' already exists for \(country); update it with PUT")
+        }
         if !create, !exists { return SandboxError(400, "custom type '\(type)' does not exist for \(country)") }
         customTypes[country, default: [:]][type] = weights
         return nil
@@ -193,12 +202,15 @@ actor TruoraState {
         var updated: Double
     }
 
-    func createContinuous(checkID: String, frequency: String, period: Double, endDate: String,
-                          endSeconds: Double) -> TruoraContinuousCheck? {
+    func createContinuous(
+        checkID: String, frequency: String, period: Double, endDate: String,
+        endSeconds: Double
+    ) -> TruoraContinuousCheck? {
         guard checks[checkID] != nil else { return nil }
-        let record = ContinuousRecord(id: Identifiers.continuousCheck(), checkID: checkID, frequency: frequency,
-                                      period: period, endDate: endDate, endSeconds: endSeconds, status: "enabled",
-                                      created: now, updated: now)
+        let record = ContinuousRecord(
+            id: Identifiers.continuousCheck(), checkID: checkID, frequency: frequency,
+            period: period, endDate: endDate, endSeconds: endSeconds, status: "enabled",
+            created: now, updated: now)
         continuous[record.id] = record
         continuousOrder.append(record.id)
         return render(record)
@@ -223,8 +235,9 @@ actor TruoraState {
         if let startKey, let index = ids.firstIndex(of: startKey) { ids = Array(ids[(index + 1)...]) }
         let page = ids.prefix(pageSize)
         let next = ids.count > pageSize ? "/v1/continuous-checks?start_key=\(page.last!)" : ""
-        return TruoraContinuousChecksPage(continuousChecks: page.compactMap { continuous[$0].map(render) }, next: next,
-                                          selfPath: "/v1/continuous-checks")
+        return TruoraContinuousChecksPage(
+            continuousChecks: page.compactMap { continuous[$0].map(render) }, next: next,
+            selfPath: "/v1/continuous-checks")
     }
 
     /// One entry per run so far; the sandbox's reruns find what the first check found.
@@ -235,12 +248,15 @@ actor TruoraState {
         var previous = record.checkID
         for run in 0..<runs(record) {
             let checkID = "CHK" + Identifiers.stable("\(record.id)/\(run)", length: 32)
-            entries.append(.init(continuousCheckID: id, checkID: checkID, previousCheckID: previous,
-                                 creationDate: timestamp(record.created + Double(run + 1) * record.period),
-                                 changes: [.init(scoreChanges: .init(old: score, new: score), datasetScoreChanges: [:])]))
+            entries.append(
+                .init(
+                    continuousCheckID: id, checkID: checkID, previousCheckID: previous,
+                    creationDate: timestamp(record.created + Double(run + 1) * record.period),
+                    changes: [.init(scoreChanges: .init(old: score, new: score), datasetScoreChanges: [:])]))
             previous = checkID
         }
-        return TruoraContinuousHistory(history: entries.reversed(), next: "", selfPath: "/v1/continuous-checks/\(id)/history")
+        return TruoraContinuousHistory(
+            history: entries.reversed(), next: "", selfPath: "/v1/continuous-checks/\(id)/history")
     }
 
     private func runs(_ record: ContinuousRecord) -> Int {

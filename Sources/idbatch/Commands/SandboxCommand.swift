@@ -33,7 +33,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Faults to inject (see above).")
     var faults: String?
 
-    @Option(help: ArgumentHelp("Latency added to every answer, in milliseconds, with optional jitter.", valueName: "MS[~JITTER]"))
+    @Option(
+        help: ArgumentHelp(
+            "Latency added to every answer, in milliseconds, with optional jitter.", valueName: "MS[~JITTER]"))
     var latency: String?
 
     @Option(help: "Sandbox seconds per real second: at 10 a check that takes a minute is done in six seconds.")
@@ -78,7 +80,8 @@ struct SandboxCommand: AsyncParsableCommand {
         let (signals, continuation) = AsyncStream<Int32>.makeStream()
         Interruption.takeOver { continuation.yield($0) }
         let url = running.baseURL
-        FileHandleOutput.stdout("""
+        FileHandleOutput.stdout(
+            """
             idbatch sandbox: Truora and Trulioo on \(url) (speed \(LooseDouble(speed).text)x, \
             latency \(configuration.latency) ms, faults: \(configuration.faults.isEmpty ? "none" : configuration.faults.description))
             export TRUORA_BASE_URL=\(url)
@@ -95,7 +98,8 @@ struct SandboxCommand: AsyncParsableCommand {
         await running.stop()
         let stats = sandbox.statistics
         let requests = stats.requests.values.flatMap(\.values).reduce(0, +)
-        FileHandleOutput.stdout("idbatch sandbox: stopped after \(requests) requests; \(stats.checksCreated) checks created, "
-                       + "\(stats.duplicates) duplicates, \(stats.truliooUserStatesCreated) Trulioo user states\n")
+        FileHandleOutput.stdout(
+            "idbatch sandbox: stopped after \(requests) requests; \(stats.checksCreated) checks created, "
+                + "\(stats.duplicates) duplicates, \(stats.truliooUserStatesCreated) Trulioo user states\n")
     }
 }

@@ -54,8 +54,10 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         /// `nil` matches every path.
         public var pathPrefix: String?
 
-        public init(kind: Kind, rate: Rate, retryAfter: RetryAfter? = nil, delayMilliseconds: Int = 1000,
-                    method: String? = nil, pathPrefix: String? = nil) {
+        public init(
+            kind: Kind, rate: Rate, retryAfter: RetryAfter? = nil, delayMilliseconds: Int = 1000,
+            method: String? = nil, pathPrefix: String? = nil
+        ) {
             self.kind = kind
             self.rate = rate
             self.retryAfter = retryAfter
@@ -129,7 +131,8 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
                 } else if part.hasPrefix("/") {
                     pathPrefix = String(part)
                 } else {
-                    throw Problem(message: "fault '\(text)': '\(part)' after @ is neither a method nor a path starting with /")
+                    throw Problem(
+                        message: "fault '\(text)': '\(part)' after @ is neither a method nor a path starting with /")
                 }
             }
         }
@@ -145,8 +148,9 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         case "slow": kind = .slow
         case let code where Int(code).map(statuses.contains) == true: kind = .status(Int(code)!)
         default:
-            throw Problem(message: "fault '\(text)': unknown kind '\(parts[0])' "
-                + "(use 500, 502, 503, 504, 429, 401, reset, hang, truncate or slow)")
+            throw Problem(
+                message: "fault '\(text)': unknown kind '\(parts[0])' "
+                    + "(use 500, 502, 503, 504, 429, 401, reset, hang, truncate or slow)")
         }
         let rateText = parts[1].lowercased()
         let rate: Rate

@@ -18,8 +18,10 @@ final class FaultEngine: Sendable {
     private let state: NIOLockedValueBox<State>
 
     init(plan: FaultPlan, seed: UInt64) {
-        state = NIOLockedValueBox(State(plan: plan, fired: Array(repeating: 0, count: plan.rules.count),
-                                        generator: SeededGenerator(seed: seed)))
+        state = NIOLockedValueBox(
+            State(
+                plan: plan, fired: Array(repeating: 0, count: plan.rules.count),
+                generator: SeededGenerator(seed: seed)))
     }
 
     var plan: FaultPlan { state.withLockedValue { $0.plan } }
@@ -82,8 +84,10 @@ struct FaultMiddleware: RouterMiddleware {
     let latency: SandboxConfiguration.Latency
     let limiter: RateLimiter?
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let path = request.uri.path
         if path.hasPrefix("/_sandbox/") { return try await next(request, context) }
         let method = request.method.rawValue
@@ -92,8 +96,9 @@ struct FaultMiddleware: RouterMiddleware {
             try? await Task.sleep(for: .milliseconds(max(0, latency.milliseconds + jitter)))
         }
         if let limiter, !limiter.admit(key: Self.credentialKey(request)) {
-            return record(method, path, context,
-                          Reply.fault(status: 429, path: path, headers: [.retryAfter: "1"]))
+            return record(
+                method, path, context,
+                Reply.fault(status: 429, path: path, headers: [.retryAfter: "1"]))
         }
         guard let rule = faults.pick(method: method, path: path) else {
             return try await respond(request, context, next)
@@ -143,12 +148,16 @@ struct FaultMiddleware: RouterMiddleware {
         }
     }
 
-    private func respond(_ request: Request, _ context: Context,
-                         _ next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func respond(
+        _ request: Request, _ context: Context,
+        _ next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return record(request.method.rawValue, request.uri.path, context, try await next(request, context))
         } catch let error as HTTPError {
-            stats.request("\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)", status: Int(error.status.code))
+            stats.request(
+                "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)", status: Int(error.status.code)
+            )
             throw error
         }
     }
@@ -160,9 +169,11 @@ struct FaultMiddleware: RouterMiddleware {
 
     /// A route-like name for paths no route matched: ID-like segments become `{id}`.
     static func template(_ path: String) -> String {
-        "/" + path.split(separator: "/").map { segment in
-            segment.count >= 16 || segment.contains(where: \.isNumber) && segment.count > 8 ? "{id}" : String(segment)
-        }.joined(separator: "/")
+        "/"
+            + path.split(separator: "/").map { segment in
+                segment.count >= 16 || segment.contains(where: \.isNumber) && segment.count > 8
+                    ? "{id}" : String(segment)
+            }.joined(separator: "/")
     }
 
     /// The Truora key or Trulioo bearer the request carries (hashed), else the peer.
@@ -174,6 +185,8 @@ struct FaultMiddleware: RouterMiddleware {
 }
 
 /// Collects a response body into one buffer (the `truncate` fault cuts it in half).
+/// `@unchecked Sendable`: one handler task creates it, writes it through the collector and reads it
+/// after `write` returns; it is never shared.
 final class BodyBox: @unchecked Sendable {
     var buffer = ByteBuffer()
 }
