@@ -17,6 +17,8 @@ public struct SandboxConfiguration: Sendable {
     public var tokenLifetime = 3600
     /// Requests per second allowed per API key or token, then 429 with `Retry-After: 1`; nil: no limit.
     public var rateLimitPerKey: Double?
+    /// High-priority (`Truora-Priority: high`) checks a country may have running; more get 429.
+    public var highPriorityLimit = 5
     /// Items per page of every list.
     public var pageSize = 20
     /// Rows a batch file may hold.

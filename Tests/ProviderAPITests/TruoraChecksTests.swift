@@ -141,6 +141,25 @@ struct TruoraChecksTests {
         }
     }
 
+    @Test("high-priority checks are limited per country: past the limit 429, medium ones unaffected")
+    func highPriority() async throws {
+        try await Harness.with({ $0.highPriorityLimit = 2 }, retry: .none) { h in
+            func high(_ digit: Int) -> TruoraCheckRequest {
+                var request = coPerson(digit)
+                request.priority = "high"
+                return request
+            }
+            _ = try await h.truora.createCheck(high(0))
+            _ = try await h.truora.createCheck(high(1))
+            let limited = await #expect(throws: ProviderError.self) { try await h.truora.createCheck(high(2)) }
+            #expect(limited?.status == 429 && limited?.code == .number(10429))
+            #expect(limited?.message.contains("high priority") == true)
+            let medium = try await h.truora.createCheck(coPerson(3)).created
+            #expect(medium)
+            #expect(try await h.eventually { (try? await h.truora.createCheck(high(2))) != nil })
+        }
+    }
+
     @Test("consent: refused is refused, and a version 1 key requires it")
     func consent() async throws {
         try await Harness.with { h in

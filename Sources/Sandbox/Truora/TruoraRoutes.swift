@@ -295,12 +295,17 @@ struct TruoraRoutes {
         case .success(let value): accepted = value
         }
         let force = form["force_creation"].flatMap { Bool($0.lowercased()) } ?? false
-        if let priority = request.headers[HTTPField.Name("Truora-Priority")!],
-            !["low", "medium", "high"].contains(priority)
-        {
+        let priority = request.headers[HTTPField.Name("Truora-Priority")!]
+        if let priority, !["low", "medium", "high"].contains(priority) {
             return Reply.truoraError(400, "Truora-Priority must be low, medium or high")
         }
-        let (check, created) = await state.create(accepted, weights: weights, force: force)
+        guard
+            let (check, created) = await state.create(
+                accepted, weights: weights, force: force, highPriority: priority == "high",
+                highPriorityLimit: configuration.highPriorityLimit)
+        else {
+            return Reply.truoraError(429, "too many high priority background checks being processed")
+        }
         return Reply.json(TruoraCheckOutput(check: check), status: created ? .created : .ok)
     }
 
@@ -528,8 +533,8 @@ struct TruoraRoutes {
             case .failure(let error):
                 batch.lines.append(.init(row: number, checkID: nil, failure: error.message))
             case .success(let accepted):
-                let (check, _) = await state.create(accepted, weights: weights, force: false, reportID: batch.id)
-                batch.lines.append(.init(row: number, checkID: check.checkID, failure: nil))
+                let check = await state.create(accepted, weights: weights, force: false, reportID: batch.id)?.0
+                batch.lines.append(.init(row: number, checkID: check?.checkID, failure: nil))
             }
         }
         batch.status = "in_progress"

@@ -9,6 +9,8 @@ actor TruoraState {
     private var checks: [String: CheckRecord] = [:]
     /// Check ids, oldest first.
     private var order: [String] = []
+    /// High-priority checks that may still be running.
+    private var highPriorityIDs: [String] = []
     /// De-duplication key → latest check id.
     private var latestByKey: [String: String] = [:]
     /// country → custom type → weights.
@@ -47,6 +49,7 @@ actor TruoraState {
         checks = [:]
         order = []
         latestByKey = [:]
+        highPriorityIDs = []
         customTypes = [:]
         continuous = [:]
         continuousOrder = []
@@ -65,13 +68,21 @@ actor TruoraState {
     }
 
     /// Creates a check, or returns the latest one with the same inputs unless `force`.
+    /// Nil when the check is high priority and the country already has `highPriorityLimit` running.
     func create(
         _ accepted: TruoraInputCheck.Accepted, weights: [(String, Double)], force: Bool,
-        reportID: String? = nil
-    ) -> (TruoraCheck, created: Bool) {
+        reportID: String? = nil, highPriority: Bool = false, highPriorityLimit: Int = .max
+    ) -> (TruoraCheck, created: Bool)? {
         let existing = latestByKey[accepted.key]
         if !force, let existing, let record = checks[existing] {
             return (CheckSimulation.render(record, at: now), false)
+        }
+        if highPriority {
+            let running = highPriorityIDs.filter { id in
+                checks[id].map { $0.country == accepted.country && !CheckSimulation.render($0, at: now).isFinal } ?? false
+            }
+            highPriorityIDs = running
+            guard running.count < highPriorityLimit else { return nil }
         }
         let record = CheckRecord(
             id: Identifiers.check(), country: accepted.country, type: accepted.type,
@@ -81,6 +92,7 @@ actor TruoraState {
         checks[record.id] = record
         order.append(record.id)
         latestByKey[accepted.key] = record.id
+        if highPriority { highPriorityIDs.append(record.id) }
         stats.checkCreated(inputKey: accepted.key)
         return (CheckSimulation.render(record, at: now), true)
     }
