@@ -143,7 +143,11 @@ struct TruoraChecksTests {
 
     @Test("high-priority checks are limited per country: past the limit 429, medium ones unaffected")
     func highPriority() async throws {
-        try await Harness.with({ $0.highPriorityLimit = 2 }, retry: .none) { h in
+        // Speed 20: checks run for 3 s, so the first two are still running when the third comes.
+        try await Harness.with({
+            $0.highPriorityLimit = 2
+            $0.speed = 20
+        }, retry: .none) { h in
             func high(_ digit: Int) -> TruoraCheckRequest {
                 var request = coPerson(digit)
                 request.priority = "high"

@@ -42,6 +42,9 @@ public struct RowValidator {
     private let identifierColumns: Set<Int>
     /// `settings.country` in capitals (once, not per row).
     private let settingsCountry: String?
+    /// Whether any column holds part of an input (`date_of_birth.day`, `last_name.2`,
+    /// `national_id.dv`); when none does, rows skip putting parts together.
+    private let hasParts: Bool
 
     /// Inputs whose values are dates.
     static let dateTargets: Set<String> = ["date_of_birth", "issue_date", "payment_date", "dob"]
@@ -60,6 +63,7 @@ public struct RowValidator {
         }
         dateOrders = orders
         settingsCountry = settings.country?.uppercased()
+        hasParts = mapping.matches.contains { $0.input.contains(".") } || settings.constants.keys.contains { $0.contains(".") }
         identifierColumns = Set(mapping.matches.filter { HeaderAliases.holdsIdentifier($0.input) }.map { $0.index - 1 })
     }
 
@@ -207,8 +211,10 @@ public struct RowValidator {
 
     private mutating func truora(_ values: inout InputValues, _ outcome: inout RowOutcome) {
         var issues: [RowIssue] = []
-        composeDate("date_of_birth", &values, &issues)
-        composeSurnames(&values)
+        if hasParts {
+            composeDate("date_of_birth", &values, &issues)
+            composeSurnames(&values)
+        }
 
         // Country.
         var country = settingsCountry
@@ -255,7 +261,7 @@ public struct RowValidator {
             issues.append(RowIssue(.inputMissing, column: column("document_type"),
                                    "the document type is empty, so idbatch cannot tell which ID the number is"))
         }
-        if let dv = values.removeValue(forKey: "national_id.dv"), let id = values["national_id"] {
+        if hasParts, let dv = values.removeValue(forKey: "national_id.dv"), let id = values["national_id"] {
             values["national_id"]?.text = id.text + "-" + dv.text
         }
 
@@ -446,8 +452,10 @@ public struct RowValidator {
 
     private mutating func trulioo(_ values: inout InputValues, _ outcome: inout RowOutcome) {
         var issues: [RowIssue] = []
-        composeDate("dob", &values, &issues)
-        composeSurnames(&values)
+        if hasParts {
+            composeDate("dob", &values, &issues)
+            composeSurnames(&values)
+        }
         var country: String?
         if let value = values["address_country"] {
             if let code = ValueText.country(value.text), code != "ALL" {
