@@ -218,8 +218,6 @@ struct TruoraChecksTests {
             #expect(pages == 3)
             #expect(seen == created.reversed())
 
-            let criminal = created[4]  // ends in 4: clean; use a 9 for findings
-            _ = criminal
             let found = try await h.truora.createCheck(coPerson(9, prefix: "52345678")).output.check.checkID
             #expect(try await h.eventually { try await h.truora.getCheck(found).check.isFinal })
             var details: [TruoraCheckDetail] = []

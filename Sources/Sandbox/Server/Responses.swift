@@ -50,9 +50,7 @@ enum Reply {
         let reason = HTTPResponse.Status(code: status).reasonPhrase
         if path.hasPrefix("/v1/") { return truoraError(status, reason.isEmpty ? "error" : reason, headers: headers) }
         if status == 401 { return truliooUnauthorized() }
-        var response = json(["message": reason], status: HTTPResponse.Status(code: status), headers: headers)
-        response.headers[.contentType] = "application/json"
-        return response
+        return json(["message": reason], status: HTTPResponse.Status(code: status), headers: headers)
     }
 }
 
