@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ProviderAPI
-import Spreadsheet
 
 /// The Trulioo Platform API at the seed document's `customer/v2` paths, plus `/connect/token`.
 struct TruliooRoutes {
@@ -358,27 +357,16 @@ struct TruliooRoutes {
 /// Checks Trulioo values (element id → value) with the project's own format rules.
 enum TruliooInputCheck {
     static func validate(_ values: [String: String]) -> Response? {
-        var header: [String] = []
-        var bindings: [ColumnBinding] = []
-        var row = Row(number: 1)
+        var record: [(name: String, value: String)] = []
         var elementByRole: [String: String] = [:]
         for (id, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let element = SandboxWorkflow.element(id: id),
-                HeaderAliases.isTarget(element.role, provider: .trulioo)
-            else { continue }
-            header.append(element.role)
-            bindings.append(ColumnBinding(column: ColumnReference(element.role), target: element.role))
-            row.append(Cell(text: value, type: .text))
+            guard let element = SandboxWorkflow.element(id: id) else { continue }
+            record.append((element.role, value))
             elementByRole[element.role] = id
         }
-        guard !header.isEmpty else { return nil }
         var settings = CheckSettings(provider: .trulioo)
         settings.dateOrder = .dayFirst
-        guard let mapping = try? ColumnMapper(provider: .trulioo, bindings: bindings).map(header: header) else {
-            return nil
-        }
-        var validator = RowValidator(settings: settings, mapping: mapping)
-        let outcome = validator.validate(row)
+        guard let outcome = try? RowValidator.validate(record: record, settings: settings) else { return nil }
         guard let issue = outcome.errors.first(where: { $0.code != RowIssue.Code.emptyRow.rawValue }) else {
             return nil
         }

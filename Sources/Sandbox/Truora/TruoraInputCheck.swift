@@ -1,5 +1,4 @@
 import CheckInputs
-import Spreadsheet
 
 /// Validates create-check inputs with the project's own requirement table and ID rules, so the
 /// sandbox refuses exactly what a run would have refused before spending money.
@@ -21,19 +20,7 @@ enum TruoraInputCheck {
         _ fields: [(String, String)], country: String, type: String, customType: Bool,
         consentRequired: Bool
     ) -> Result<Accepted, SandboxError> {
-        var header: [String] = []
-        var row = Row(number: 1)
-        var bindings: [ColumnBinding] = []
-        var consent: String?
-        for (name, value) in fields {
-            if name == "user_authorized" { consent = value }
-            guard name != "country", name != "type", name != "force_creation",
-                HeaderAliases.isTarget(name, provider: .truoraChecks), !header.contains(name)
-            else { continue }
-            header.append(name)
-            bindings.append(ColumnBinding(column: ColumnReference(name), target: name))
-            row.append(Cell(text: value, type: .text))
-        }
+        let consent = fields.first { $0.0 == "user_authorized" }?.1
         if let consent, ValueText.boolean(consent) == false {
             return .failure(SandboxError(400, "user_authorized must be true: the person did not authorise the check"))
         }
@@ -47,14 +34,16 @@ enum TruoraInputCheck {
         settings.type = customType ? nil : type
         settings.dateOrder = .dayFirst
         if consent == nil { settings.consent = ConsentAttestation(attestedBy: "api key version 0") }
-        let mapping: ColumnMapping
+        // Country and type come from the settings; the rest are the record.
+        let record = fields.filter { !["country", "type", "force_creation"].contains($0.0) }.map {
+            (name: $0.0, value: $0.1)
+        }
+        let outcome: RowOutcome
         do {
-            mapping = try ColumnMapper(provider: .truoraChecks, bindings: bindings).map(header: header)
+            outcome = try RowValidator.validate(record: record, settings: settings)
         } catch {
             return .failure(SandboxError(400, error.message))
         }
-        var validator = RowValidator(settings: settings, mapping: mapping)
-        let outcome = validator.validate(row)
         guard outcome.isValid else {
             return .failure(SandboxError(400, outcome.errors.map(\.message).joined(separator: "; ")))
         }
