@@ -75,9 +75,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         maxBodyBytes: Int = 64 << 20
     ) {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .nanoseconds(
-            Int64(connectTimeout.components.seconds) * 1_000_000_000
-                + connectTimeout.components.attoseconds / 1_000_000_000)
+        configuration.timeout.connect = TimeAmount(connectTimeout)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         // A refused connection fails the request now (and the retry policy decides), rather than
         // being retried silently inside the pool until the request's deadline.
@@ -99,11 +97,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(
-                Int64(timeout.components.seconds) * 1_000_000_000
-                    + timeout.components.attoseconds / 1_000_000_000)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         var status: Int?
         do {
             let response = try await client.execute(outgoing, deadline: deadline)

@@ -48,3 +48,9 @@ extension RequestExecutor {
 func escapeComponent(_ text: String) -> String {
     FormBody.escape(text).replacingOccurrences(of: "+", with: "%20")
 }
+
+/// `?name=value&...` of the items that have a value; empty when none has.
+func queryString(_ items: [(String, String?)]) -> String {
+    let present = items.compactMap { name, value in value.map { "\(name)=\(escapeComponent($0))" } }
+    return present.isEmpty ? "" : "?" + present.joined(separator: "&")
+}

@@ -237,7 +237,7 @@ public struct TruliooClient: Sendable {
     }
 
     public func profiles(limit: Int? = nil, page: Int? = nil) async throws(ProviderError) -> TruliooProfilesPage {
-        let query = TruoraClient.query([("limit", limit.map(String.init)), ("page", page.map(String.init))])
+        let query = queryString([("limit", limit.map(String.init)), ("page", page.map(String.init))])
         return try await json(
             "GET", configuration.routes.profiles + query, body: Optional<JSONValue>.none,
             operation: "profiles", idempotent: true)

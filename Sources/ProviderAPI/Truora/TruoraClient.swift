@@ -170,7 +170,7 @@ public struct TruoraClient: Sendable {
 
     public func deleteCustomType(country: String, type: String) async throws(ProviderError) -> TruoraConfig {
         try await sendDecoding(
-            "DELETE", "/v1/config" + Self.query([("country", country), ("type", type)]), form: nil,
+            "DELETE", "/v1/config" + queryString([("country", country), ("type", type)]), form: nil,
             operation: "delete custom type", idempotent: true)
     }
 
@@ -247,7 +247,7 @@ public struct TruoraClient: Sendable {
     /// The PDF bytes; 404 until the PDF is ready.
     public func downloadPDF(_ checkID: String, lang: String? = nil) async throws(ProviderError) -> [UInt8] {
         try await send(
-            "GET", "/v1/checks/\(escapeComponent(checkID))/pdf" + Self.query([("lang", lang)]),
+            "GET", "/v1/checks/\(escapeComponent(checkID))/pdf" + queryString([("lang", lang)]),
             operation: "download pdf", idempotent: true
         ).body
     }
@@ -327,7 +327,7 @@ public struct TruoraClient: Sendable {
         batch: Bool = false
     ) async throws(ProviderError) -> T {
         let response = try await send(
-            "GET", path + Self.query(query), operation: operation, idempotent: true, batch: batch)
+            "GET", path + queryString(query), operation: operation, idempotent: true, batch: batch)
         return try executor.decode(T.self, response, operation: operation, retrySafe: true)
     }
 
@@ -358,19 +358,8 @@ public struct TruoraClient: Sendable {
                 idempotent: idempotent),
             operation: operation)
     }
-
-    static func query(_ items: [(String, String?)]) -> String {
-        let present = items.compactMap { name, value in value.map { "\(name)=\(escapeComponent($0))" } }
-        return present.isEmpty ? "" : "?" + present.joined(separator: "&")
-    }
 }
 
-extension LooseDouble {
-    /// `0.25`, `1`.
-    public var text: String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-}
 
 extension String {
     var trimmingTrailingSlash: String {

@@ -30,12 +30,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
-        case .number(let value):
-            if value == value.rounded(), abs(value) < 1e15 {
-                try container.encode(Int64(value))
-            } else {
-                try container.encode(value)
-            }
+        case .number(let value): try container.encode(LooseDouble(value))
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
@@ -50,7 +45,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var string: String? {
         switch self {
         case .string(let s): s
-        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .number(let n): LooseDouble(n).text
         case .bool(let b): b ? "true" : "false"
         default: nil
         }
@@ -102,10 +97,12 @@ public struct LooseDouble: Sendable, Hashable, Codable, ExpressibleByFloatLitera
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        if value == value.rounded(), abs(value) < 1e15 {
-            try container.encode(Int64(value))
-        } else {
-            try container.encode(value)
-        }
+        if let whole { try container.encode(whole) } else { try container.encode(value) }
     }
+
+    /// The value when it is a whole number JSON and people write without `.0`.
+    var whole: Int64? { value == value.rounded() && abs(value) < 1e15 ? Int64(value) : nil }
+
+    /// `0.25`, `1`.
+    public var text: String { whole.map(String.init) ?? String(value) }
 }
