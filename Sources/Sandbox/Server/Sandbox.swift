@@ -22,9 +22,15 @@ public final class Sandbox: Sendable {
         faults = FaultEngine(plan: configuration.faults, seed: configuration.seed)
         truora = TruoraState(clock: clock, stats: stats, pageSize: configuration.pageSize)
         trulioo = TruliooState(clock: clock, stats: stats)
-        var template = Array((NSTemporaryDirectory() + "/idbatch-sandbox-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw SandboxError(500, "could not create a temporary folder") }
-        directory = String(cString: made)
+        // Private to this process (0700): uploaded batch files are personal data.
+        directory = NSTemporaryDirectory() + "/idbatch-sandbox-\(UUID().uuidString)"
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SandboxError(500, "could not create a temporary folder for batch files")
+        }
     }
 
     deinit {
@@ -70,14 +76,7 @@ public final class Sandbox: Sendable {
     /// A Truora key the sandbox accepts: JWT-shaped, with `api_key_version` (0 accepts checks
     /// without `user_authorized`, 1 requires it).
     public static func truoraKey(version: Int = 0, expires: Date? = nil) -> String {
-        func encode(_ text: String) -> String {
-            Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        }
-        var claims = "{\"key_type\":\"backend\",\"key_name\":\"sandbox\",\"api_key_version\":\(version)"
-        if let expires { claims += ",\"exp\":\(Int(expires.timeIntervalSince1970))" }
-        claims += "}"
-        return encode("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + encode(claims) + ".c2FuZGJveC1zaWduYXR1cmU"
+        TruoraKey.make(version: version, expires: expires)
     }
 
     func router() -> Router<SandboxContext> {

@@ -188,8 +188,7 @@ struct TruliooRoutes {
 
     private func token(_ request: Request, _ context: SandboxContext) async throws -> Response {
         let form = try await request.form(context)
-        var headers: HTTPFields = [.cacheControl: "no-store"]
-        headers[.contentType] = "application/json"
+        let headers: HTTPFields = [.cacheControl: "no-store"]
         guard form["grant_type"] == "client_credentials" else {
             return Reply.json(
                 TruliooErrorBody(oauthError: "unsupported_grant_type"), status: .badRequest, headers: headers)

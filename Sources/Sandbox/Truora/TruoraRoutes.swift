@@ -544,36 +544,6 @@ struct TruoraRoutes {
     }
 }
 
-/// Truora API keys: JWT-shaped, optionally with `exp` and `api_key_version` claims.
-enum TruoraKey {
-    static func check(_ key: String, now: Date) -> Result<Int, KeyProblem> {
-        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
-        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=")
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(alphabet.contains) }) else {
-            return .failure(KeyProblem(description: "the API key is not a JWT"))
-        }
-        guard let payload = base64URL(parts[1]),
-            let claims = try? JSONDecoder().decode([String: JSONValue].self, from: Data(payload))
-        else {
-            return .failure(KeyProblem(description: "the API key's claims are unreadable"))
-        }
-        if case .number(let exp)? = claims["exp"], exp < now.timeIntervalSince1970 {
-            return .failure(KeyProblem(description: "the API key has expired"))
-        }
-        let version = claims["api_key_version"]?.string.flatMap(Int.init) ?? 0
-        return .success(version)
-    }
-
-    struct KeyProblem: Error, CustomStringConvertible { var description: String }
-
-    static func base64URL(_ text: Substring) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            .replacingOccurrences(of: "=", with: "")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
-    }
-}
-
 /// Durations in Truora's forms: `25m`/`2h` (settings) and `daily`/`3d`/`2w`/`1m`/`1y` (frequencies).
 enum Durations {
     static func minutes(_ text: String) -> Int? {
