@@ -1,3 +1,4 @@
+import Foundation
 import ProviderAPI
 
 /// The faults the sandbox injects, parsed from `--faults SPEC`.
@@ -112,7 +113,7 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
     /// Parses SPEC; every mistake names the rule and what is accepted.
     public init(parsing spec: String) throws(Problem) {
         var rules: [Rule] = []
-        for text in spec.split(separator: ",").map({ $0.trimmingSpaces }) where !text.isEmpty {
+        for text in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !text.isEmpty {
             rules.append(try Self.rule(text))
         }
         self.rules = rules
@@ -201,11 +202,5 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
         if text.hasSuffix("ms") { return Int(text.dropLast(2)).flatMap { $0 >= 0 ? $0 : nil } }
         if text.hasSuffix("s") { return Int(text.dropLast()).flatMap { $0 >= 0 ? $0 * 1000 : nil } }
         return Int(text).flatMap { $0 >= 0 ? $0 : nil }
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
