@@ -7,7 +7,7 @@ public enum HeaderText {
     /// (`10/`, `¹`) dropped, dotted acronyms joined (`C.C.` → `cc`), other punctuation and
     /// underscores turned into single spaces.
     public static func normalise(_ text: String) -> String {
-        var folded = removingBracketed(fold(text))
+        let folded = removingBracketed(fold(text))
         var scalars = Array(folded.unicodeScalars)
         // `N°`, `Nº`: the ordinal marks are punctuation here.
         scalars = scalars.map { "°º¹²³ª".unicodeScalars.contains($0) ? " " : $0 }
