@@ -65,4 +65,26 @@ struct LargeSheetTests {
         }
         #expect(try Fixture.texts(atPath: path).count == 20_000)
     }
+
+    @Test("damage 3,000 rows into a sheet: every row before it is read, then the error names the part")
+    func lateDamage() throws {
+        let reader = try SpreadsheetReader(path: Fixture.path("bad-malformed-late.xlsx"))
+        var numbers: [Int] = []
+        let error = #expect(throws: SpreadsheetError.self) {
+            while let row = try reader.next() { numbers.append(row.number) }
+        }
+        #expect(error?.code == .malformedXML)
+        #expect(error?.part == "xl/worksheets/sheet1.xml")
+        #expect(numbers == Array(1...3000))
+    }
+
+    @Test("a cell pointing past the shared strings is an error at its row, after the rows before it")
+    func sharedStringOutOfRange() throws {
+        let reader = try SpreadsheetReader(path: Fixture.path("bad-shared-index.xlsx"))
+        #expect(try reader.next()?.cells.map(\.text) == ["uno"])
+        let error = #expect(throws: SpreadsheetError.self) { _ = try reader.next() }
+        #expect(error?.code == .malformedXML)
+        #expect(error?.row == 2)
+        #expect(error?.description.contains("shared string 6, but the workbook has only 1") == true)
+    }
 }

@@ -4,109 +4,69 @@ import Glibc
 import Darwin
 #endif
 
-/// Inflates a zip part on a second thread while the caller parses the previous chunk.
+/// Inflates a zip part on a thread of its own while the caller parses the previous chunk.
 ///
-/// With two cores, inflating (zlib and CRC, about a tenth of reading a sheet) overlaps with XML
-/// parsing instead of adding to it. A small ring of buffers bounds the memory: the producer waits
-/// when all are full, the consumer when all are empty. Errors from the producer (a damaged part,
-/// a zip bomb) reach the consumer in order, after the chunks read before them.
+/// With two cores, inflating (zlib and CRC, about a sixth of reading a sheet) overlaps with XML
+/// parsing instead of adding to it. Errors from the inflater (a damaged part, a zip bomb) reach
+/// the caller in order, after the chunks read before them.
 final class ChunkPrefetcher: @unchecked Sendable {
-    // @unchecked Sendable: every mutable property is read and written only with `mutex` held, except
-    // `entry`, which only the producer thread touches once started, and the chunk memory, which the
-    // ring indices hand from one thread to the other.
+    // @unchecked Sendable: `entry` is used only by the inflater thread once it started; chunks pass
+    // between the threads through the ring.
+    private final class Chunk {
+        let memory: UnsafeMutableRawBufferPointer
+        var filled = 0
+        init(size: Int) { memory = .allocate(byteCount: size, alignment: 16) }
+        deinit { memory.deallocate() }
+    }
+
     private let entry: ZipEntryReader
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private let chunks: [UnsafeMutableRawBufferPointer]
-    private var filled: [Int]
-    private var readIndex = 0
-    private var writeIndex = 0
-    private var available = 0
-    private var producerFinished = false
-    private var stopRequested = false
-    private var failure: Error?
-    private var holdingChunk = false
+    private let ring: HandoffRing<Chunk>
     private var thread: pthread_t?
+    /// The chunk being consumed and how much of it was handed out already.
+    private var current: Chunk?
+    private var offset = 0
+    private var ended = false
 
     init(entry: ZipEntryReader, chunkSize: Int = 256 << 10, depth: Int = 4) {
         self.entry = entry
-        chunks = (0..<depth).map { _ in .allocate(byteCount: chunkSize, alignment: 16) }
-        filled = Array(repeating: 0, count: depth)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        ring = HandoffRing((0..<depth).map { _ in Chunk(size: chunkSize) })
     }
 
     deinit {
-        if let thread {
-            pthread_mutex_lock(mutex)
-            stopRequested = true
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
-            pthread_join(thread, nil)
-        }
-        for chunk in chunks { chunk.deallocate() }
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        ring.stop()
+        if let thread { pthread_join(thread, nil) }
     }
 
-    /// The next inflated chunk (valid until the next call); empty at the end of the part.
-    func next() throws -> UnsafeRawBufferPointer {
-        if thread == nil { try start() }
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if holdingChunk {
-            holdingChunk = false
-            readIndex = (readIndex + 1) % chunks.count
-            available -= 1
-            pthread_cond_broadcast(condition)
+    /// Copies up to `buffer.count` inflated bytes into `buffer`; returns 0 at the end of the part.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if thread == nil { thread = try Threads.start { [self] in produce() } }
+        while !ended {
+            if let current, offset < current.filled {
+                let n = min(buffer.count, current.filled - offset)
+                buffer.baseAddress!.copyMemory(from: current.memory.baseAddress! + offset, byteCount: n)
+                offset += n
+                return n
+            }
+            current = try ring.next()
+            offset = 0
+            if current == nil { ended = true }
         }
-        while available == 0 && !producerFinished { pthread_cond_wait(condition, mutex) }
-        if available == 0 {
-            if let failure { throw failure }
-            return UnsafeRawBufferPointer(start: nil, count: 0)
-        }
-        holdingChunk = true
-        return UnsafeRawBufferPointer(rebasing: chunks[readIndex][0..<filled[readIndex]])
-    }
-
-    private func start() throws {
-        thread = try Threads.start { [self] in produce() }
+        return 0
     }
 
     private func produce() {
-        while true {
-            pthread_mutex_lock(mutex)
-            while available == chunks.count && !stopRequested { pthread_cond_wait(condition, mutex) }
-            let stop = stopRequested
-            let slot = writeIndex
-            pthread_mutex_unlock(mutex)
-            if stop { return }
-
-            var count = 0
-            var error: Error?
+        while let chunk = ring.acquire() {
             do {
-                count = try entry.read(into: chunks[slot])
-            } catch let thrown {
-                error = thrown
+                chunk.filled = try entry.read(into: chunk.memory)
+            } catch {
+                ring.finish(error)
+                return
             }
-
-            pthread_mutex_lock(mutex)
-            if let error {
-                failure = error
-                producerFinished = true
-            } else if count == 0 {
-                producerFinished = true
-            } else {
-                filled[slot] = count
-                writeIndex = (writeIndex + 1) % chunks.count
-                available += 1
+            if chunk.filled == 0 {
+                ring.finish()
+                return
             }
-            let done = producerFinished
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
-            if done { return }
+            ring.publish()
         }
     }
 }

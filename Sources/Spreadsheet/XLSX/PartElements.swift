@@ -37,8 +37,7 @@ final class PartElementCollector: SAXHandler {
     static func collect(_ part: String, from archive: ZipArchive, wanted: Set<String>) throws -> [PartElement]? {
         guard let entry = try archive.open(part) else { return nil }
         let collector = PartElementCollector(wanted: wanted)
-        let parser = try XMLPushParser(handler: collector, part: part)
-        try parser.parse(entry, chunkSize: 64 << 10)
+        try XMLStreamParser.parse(entry, handler: collector)
         return collector.elements
     }
 }

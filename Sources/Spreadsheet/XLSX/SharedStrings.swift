@@ -63,19 +63,16 @@ final class SharedStrings: @unchecked Sendable {
     /// How many strings readers may use now.
     var available: Int { published.load(ordering: .acquiring) }
 
-    /// Waits until string `index` is loaded; returns the number available then. Throws the loader's
-    /// failure, or an error when the table ends before `index`.
+    /// Waits until string `index` is loaded, or the table is complete without it; returns the
+    /// number available then. Throws the loader's failure.
     func waitFor(_ index: Int) throws -> Int {
         var pause: UInt32 = 20
         while true {
             let now = published.load(ordering: .acquiring)
             if index < now { return now }
             if finished.load(ordering: .acquiring) {
-                let now = published.load(ordering: .acquiring)
-                if index < now { return now }
                 if let failure { throw failure }
-                throw SpreadsheetError(.malformedXML, "a cell refers to shared string \(index + 1), but the workbook "
-                                       + "has only \(now)")
+                return published.load(ordering: .acquiring)
             }
             usleep(pause)
             pause = min(pause * 2, 2_000)
@@ -149,15 +146,11 @@ final class SharedStrings: @unchecked Sendable {
         func run() {
             do {
                 let handler = SharedStringsHandler(table: table)
-                let parser = try XMLPushParser(handler: handler, part: part)
-                let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
-                defer { chunk.deallocate() }
-                while !table.stopRequested.load(ordering: .relaxed) {
-                    let n = try entry.read(into: chunk)
-                    try parser.feed(UnsafeRawBufferPointer(rebasing: chunk[0..<n]), last: n == 0)
-                    if n == 0 { break }
+                try XMLStreamParser.parse(part, handler: handler) { [table, entry] buffer in
+                    // An abandoned reader: ending the input ends the parse (its error goes unread).
+                    table.stopRequested.load(ordering: .relaxed) ? 0 : try entry.read(into: buffer)
                 }
-                table.finish(handler.failure)
+                table.finish(nil)
             } catch let error as SpreadsheetError {
                 var error = error
                 error.part = error.part ?? part

@@ -1,14 +1,29 @@
-/// Streams the rows of one worksheet: libzip inflates the part in chunks, libxml2's push parser
-/// turns each chunk into SAX events, and the handler builds rows in reused buffers.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams the rows of one worksheet. The work is split across threads: one inflates the part,
+/// one parses it (libxml2's SAX2 parser and a handler that only records each cell's raw value,
+/// type and style), and the caller's thread turns those raw cells into display text as it takes
+/// each row; the shared strings load on a thread of their own meanwhile.
 ///
-/// Memory stays flat whatever the number of rows; `<dimension>` is never consulted.
+/// With two cores the XML parse is the long pole, so everything that can leave its thread does:
+/// looking up shared strings, printing numbers and dates, and whatever the caller does with the
+/// rows (writing CSV, validating) overlap with it. Memory stays flat whatever the number of rows:
+/// a few batches and chunks are in flight, reused. `<dimension>` is never consulted.
 final class XLSXSheetReader {
-    private let chunks: ChunkPrefetcher
-    private let parser: XMLPushParser
-    private let handler: SheetHandler
+    private let job: ParseJob
+    private let ring: HandoffRing<CellBatch>
     private let strings: SharedStrings
-    private var finished = false
+    private var resolver: CellResolver
+    private var thread: pthread_t?
+    /// The batch being read (owned by this thread until the next `ring.next()`), and its next row.
+    private var cells: RawCells?
     private var head = 0
+    private var finished = false
+    private var row = Row(number: 0)
 
     init(workbook: XLSXWorkbook, sheet: SheetInfo) throws {
         guard let part = sheet.part, let entry = try workbook.archive.open(part) else {
@@ -16,59 +31,146 @@ final class XLSXSheetReader {
         }
         let styles = try workbook.styles()
         strings = try workbook.sharedStrings()
-        handler = SheetHandler(strings: strings, styles: styles, date1904: workbook.date1904)
-        parser = try XMLPushParser(handler: handler, part: part)
-        chunks = ChunkPrefetcher(entry: entry)
+        resolver = CellResolver(strings: strings, styles: styles, date1904: workbook.date1904)
+        ring = HandoffRing((0..<4).map { _ in CellBatch() })
+        job = ParseJob(entry: entry, handler: SheetHandler(ring: ring), ring: ring)
     }
 
-    deinit { strings.stop() }
+    deinit {
+        // A parse waiting for a free batch gives up; then the thread ends.
+        strings.stop()
+        ring.stop()
+        if let thread { pthread_join(thread, nil) }
+        resolver.deallocate()
+    }
 
     func next() throws -> Row? {
-        while head == handler.readyCount {
-            if finished {
+        if thread == nil { thread = try Threads.start { [job] in job.run() } }
+        while true {
+            if let cells, head < cells.rows.count {
+                head += 1
+                try resolver.build(row: head - 1, of: cells, into: &self.row)
+                return row
+            }
+            if finished { return nil }
+            head = 0
+            cells = nil
+            guard let batch = try ring.next() else {
+                finished = true
                 // A problem in the shared strings surfaces even if no cell needed the strings past it.
                 try strings.waitUntilLoaded()
                 return nil
             }
-            handler.recycleDeliveredRows()
-            head = 0
-            let chunk = try chunks.next()
-            try parser.feed(chunk, last: chunk.isEmpty)
-            if chunk.isEmpty { finished = true }
+            cells = batch.cells
         }
-        let row = handler.row(at: head)
-        head += 1
-        return row
     }
 }
 
-/// SAX handler for `sheetData`: rows and cells, values resolved to display text.
+/// Cells as the sheet stores them, before they become text: what the parsing thread hands over.
+/// Plain values over manually managed memory; exactly one holder owns each set at a time.
+private struct RawCells {
+    struct RawRow {
+        var number: Int
+        /// The index in `cells` past this row's last cell (its first is the previous row's end).
+        var cellEnd: Int
+    }
+
+    struct RawCell {
+        var valueStart: UInt32
+        var valueLength: UInt32
+        var column: UInt32
+        var style: UInt32
+        var kind: CellKind
+    }
+
+    enum CellKind: UInt8 {
+        case number, shared, inline, formulaString, boolean, error, isoDate
+    }
+
+    var rows = ManualBuffer<RawRow>(capacity: 256)
+    var cells = ManualBuffer<RawCell>(capacity: 4096)
+    var values = ByteBuffer(capacity: 64 << 10)
+
+    mutating func removeAll() {
+        rows.removeAll()
+        cells.removeAll()
+        values.removeAll()
+    }
+
+    func deallocate() {
+        rows.deallocate()
+        cells.deallocate()
+        values.deallocate()
+    }
+}
+
+/// One slot of the ring between the parsing thread and the caller.
+private final class CellBatch {
+    var cells = RawCells()
+    deinit { cells.deallocate() }
+}
+
+/// What the parsing thread owns: the part's reader and the handler.
+private final class ParseJob: @unchecked Sendable {
+    // @unchecked Sendable: created on the caller's thread, then used only by the parsing thread; cells
+    // leave it through the ring.
+    private let entry: ZipEntryReader
+    private let handler: SheetHandler
+    private let ring: HandoffRing<CellBatch>
+
+    init(entry: ZipEntryReader, handler: SheetHandler, ring: HandoffRing<CellBatch>) {
+        self.entry = entry
+        self.handler = handler
+        self.ring = ring
+    }
+
+    func run() {
+        let chunks = ChunkPrefetcher(entry: entry)
+        do {
+            try XMLStreamParser.parse(entry.name, handler: handler) { try chunks.read(into: $0) }
+            handler.handOff()
+            ring.finish()
+        } catch {
+            // Rows completed before the problem are delivered first.
+            handler.handOff()
+            ring.finish(error)
+        }
+    }
+}
+
+/// SAX handler for `sheetData`: records rows and their cells' raw values.
 ///
 /// The parse state lives in a struct behind a pointer the handler owns: the callbacks run for every
 /// element and character run of a million-row sheet, and state reached through a pointer costs no
 /// dynamic exclusivity checks or reference counting, which class properties would.
 private final class SheetHandler: SAXHandler {
     private let state: UnsafeMutablePointer<SheetState>
+    private let ring: HandoffRing<CellBatch>
+    /// Rows per batch: enough to make the hand-over rare, few enough to keep memory small.
+    private static let batchRows = 256
 
-    init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
+    init(ring: HandoffRing<CellBatch>) {
+        self.ring = ring
         state = .allocate(capacity: 1)
-        state.initialize(to: SheetState(strings: strings, styles: styles, date1904: date1904))
+        state.initialize(to: SheetState())
     }
 
     deinit {
-        state.pointee.deallocate()
+        state.pointee.cells.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
     }
 
-    var readyCount: Int { state.pointee.readyCount }
-
-    func row(at index: Int) -> Row { state.pointee.rows[index] }
-
-    /// Called once every completed row was handed out: slots are reused, and a row still being
-    /// built (it spans chunks) moves to the first slot.
-    func recycleDeliveredRows() {
-        state.pointee.recycle()
+    /// Passes the completed rows to the caller, swapping in a delivered batch's memory for reuse.
+    func handOff() {
+        guard state.pointee.cells.rows.count > 0 else { return }
+        guard let batch = ring.acquire() else {
+            // The caller let go of the reader.
+            return fail(SpreadsheetError(.readFailed, "the reader was closed"))
+        }
+        swap(&batch.cells, &state.pointee.cells)
+        state.pointee.cells.removeAll()
+        ring.publish()
     }
 
     override func startElement(_ name: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
@@ -76,62 +178,30 @@ private final class SheetHandler: SAXHandler {
     }
 
     override func endElement(_ name: UnsafePointer<UInt8>) {
-        if let problem = state.pointee.endElement(name) { fail(problem) }
+        state.pointee.endElement(name)
+        if state.pointee.cells.rows.count == SheetHandler.batchRows { handOff() }
     }
 
     override func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        if state.pointee.collecting { state.pointee.value.append(bytes, count: count) }
+        if state.pointee.collecting { state.pointee.cells.values.append(bytes, count: count) }
     }
 }
 
 private struct SheetState {
-    /// Owns the arena that `stringBytes` and `stringOffsets` point into.
-    let strings: SharedStrings
-    let stringBytes: UnsafePointer<UInt8>
-    let stringOffsets: UnsafePointer<UInt32>
-    /// Strings known to be loaded; refreshed from the table when a cell needs a later one.
-    var stringsAvailable = 0
-    /// Date kind per cell style, in memory this state owns.
-    let styleKinds: UnsafeMutableBufferPointer<NumberText.DateKind>
-    let date1904: Bool
-
-    /// Completed rows of the current chunk; slots are reused from chunk to chunk.
-    var rows: [Row] = []
-    var readyCount = 0
+    /// Completed rows not yet handed off, and the row being read.
+    var cells = RawCells()
 
     var inRow = false
     var rowNumber = 0
     var column = -1
-    var cellType: CellKind = .number
-    var cellStyle = 0
+    var cellKind: RawCells.CellKind = .number
+    var cellStyle: UInt32 = 0
+    var valueStart = 0
     var collecting = false
     var inInlineString = false
     var phoneticDepth = 0
-    var value = ByteBuffer(capacity: 1024)
     var textStart = 0
     var preserveSpace = false
-
-    enum CellKind {
-        case number, shared, inline, formulaString, boolean, error, isoDate
-    }
-
-    init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
-        self.strings = strings
-        (stringBytes, stringOffsets) = strings.arena
-        styleKinds = .allocate(capacity: styles.kinds.count)
-        _ = styleKinds.initialize(from: styles.kinds)
-        self.date1904 = date1904
-    }
-
-    func deallocate() {
-        value.deallocate()
-        styleKinds.deallocate()
-    }
-
-    mutating func recycle() {
-        if inRow && readyCount > 0 { rows.swapAt(0, readyCount) }
-        readyCount = 0
-    }
 
     @inline(__always)
     mutating func startElement(_ name: UnsafePointer<UInt8>, _ attributes: SAXAttributes) {
@@ -140,11 +210,11 @@ private struct SheetState {
             startCell(attributes)
         case UInt8(ascii: "v") where name[1] == 0:
             // An inline-string cell's text is in <is>; a stray <v> beside it is ignored.
-            if inRow && cellType != .inline { collecting = true }
+            if inRow && cellKind != .inline { collecting = true }
         case UInt8(ascii: "t") where name[1] == 0:
             if inInlineString && phoneticDepth == 0 {
                 collecting = true
-                textStart = value.count
+                textStart = cells.values.count
                 preserveSpace = WhitespaceRule.preserves(attributes)
             }
         case UInt8(ascii: "i") where SAXName.equals(name, "is"):
@@ -160,16 +230,15 @@ private struct SheetState {
         }
     }
 
-    /// Returns a problem that must stop the parse.
     @inline(__always)
-    mutating func endElement(_ name: UnsafePointer<UInt8>) -> SpreadsheetError? {
+    mutating func endElement(_ name: UnsafePointer<UInt8>) {
         switch name[0] {
         case UInt8(ascii: "c") where name[1] == 0:
-            return endCell()
+            endCell()
         case UInt8(ascii: "v") where name[1] == 0:
             collecting = false
         case UInt8(ascii: "t") where name[1] == 0:
-            if collecting && !preserveSpace { WhitespaceRule.trim(&value, from: textStart) }
+            if collecting && !preserveSpace { WhitespaceRule.trim(&cells.values, from: textStart) }
             collecting = false
         case UInt8(ascii: "i") where SAXName.equals(name, "is"):
             inInlineString = false
@@ -182,17 +251,14 @@ private struct SheetState {
         default:
             break
         }
-        return nil
     }
 
     private mutating func startRow(_ attributes: SAXAttributes) {
         var number = rowNumber + 1
-        if let r = attributes.value("r"), let parsed = SheetState.parseInt(r), parsed > 0 {
+        if let r = attributes.value("r"), let parsed = CellText.parseInt(r), parsed > 0 {
             number = parsed
         }
         rowNumber = number
-        if readyCount == rows.count { rows.append(Row(number: number)) }
-        rows[readyCount].reset(number: number)
         inRow = true
         column = -1
     }
@@ -200,9 +266,7 @@ private struct SheetState {
     private mutating func endRow() {
         guard inRow else { return }
         inRow = false
-        // Styled but empty cells (often out to column XFD) are not data.
-        rows[readyCount].trimTrailingEmpty()
-        readyCount += 1
+        cells.rows.append(RawCells.RawRow(number: rowNumber, cellEnd: cells.cells.count))
     }
 
     @inline(__always)
@@ -210,7 +274,7 @@ private struct SheetState {
         guard inRow else { return }
         var target = column + 1
         cellStyle = 0
-        cellType = .number
+        cellKind = .number
         // One pass over the attributes: r, s and t are all a cell carries.
         if let base = attributes.base {
             for i in 0..<attributes.count {
@@ -219,18 +283,18 @@ private struct SheetState {
                 let text = UnsafeBufferPointer(start: start, count: end - start)
                 switch local[0] {
                 case UInt8(ascii: "r"):
-                    if let parsed = SheetState.columnIndex(text) { target = parsed }
+                    if let parsed = CellText.columnIndex(text) { target = parsed }
                 case UInt8(ascii: "s"):
-                    cellStyle = SheetState.parseInt(text) ?? 0
+                    cellStyle = UInt32(truncatingIfNeeded: CellText.parseInt(text) ?? 0)
                 case UInt8(ascii: "t"):
                     guard let first = text.first else { break }
                     switch first {
-                    case UInt8(ascii: "s"): cellType = text.count == 1 ? .shared : .formulaString
-                    case UInt8(ascii: "i"): cellType = .inline
-                    case UInt8(ascii: "b"): cellType = .boolean
-                    case UInt8(ascii: "e"): cellType = .error
-                    case UInt8(ascii: "d"): cellType = .isoDate
-                    default: cellType = .number
+                    case UInt8(ascii: "s"): cellKind = text.count == 1 ? .shared : .formulaString
+                    case UInt8(ascii: "i"): cellKind = .inline
+                    case UInt8(ascii: "b"): cellKind = .boolean
+                    case UInt8(ascii: "e"): cellKind = .error
+                    case UInt8(ascii: "d"): cellKind = .isoDate
+                    default: cellKind = .number
                     }
                 default:
                     break
@@ -238,47 +302,88 @@ private struct SheetState {
             }
         }
         column = max(target, column + 1)
-        value.removeAll()
+        valueStart = cells.values.count
     }
 
     @inline(__always)
-    private mutating func endCell() -> SpreadsheetError? {
-        guard inRow else { return nil }
+    private mutating func endCell() {
+        guard inRow else { return }
         collecting = false
-        let slot = readyCount
-        if cellType == .shared, let index = SheetState.parseInt(value.buffer), index >= stringsAvailable {
-            do {
-                stringsAvailable = try strings.waitFor(index)
-            } catch {
-                return error as? SpreadsheetError
-                    ?? SpreadsheetError(.readFailed, "the shared strings cannot be read", row: rowNumber)
-            }
-        }
-        let cell = CellContext(stringBytes: stringBytes, stringOffsets: stringOffsets, stringCount: stringsAvailable,
-                               dateKind: cellStyle < styleKinds.count ? styleKinds[cellStyle] : .none,
-                               date1904: date1904, kind: cellType, rowNumber: rowNumber, column: column)
-        let value = self.value.buffer
-        return rows.withUnsafeMutableBufferPointer { rows in
-            while rows[slot].count < cell.column { rows[slot].appendEmpty() }
-            return SheetState.appendCell(value, cell, to: &rows[slot])
-        }
+        cells.cells.append(RawCells.RawCell(valueStart: UInt32(truncatingIfNeeded: valueStart),
+                                            valueLength: UInt32(truncatingIfNeeded: cells.values.count - valueStart),
+                                            column: UInt32(truncatingIfNeeded: column), style: cellStyle,
+                                            kind: cellKind))
+    }
+}
+
+/// Turns raw cells into display text, on the caller's thread.
+private struct CellResolver {
+    /// Owns the arena that `stringBytes` and `stringOffsets` point into.
+    let strings: SharedStrings
+    let stringBytes: UnsafePointer<UInt8>
+    let stringOffsets: UnsafePointer<UInt32>
+    /// Strings known to be loaded; refreshed from the table when a cell needs a later one.
+    var stringsAvailable = 0
+    /// Date kind per cell style, in memory this resolver owns.
+    let styleKinds: UnsafeMutableBufferPointer<NumberText.DateKind>
+    let date1904: Bool
+
+    init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
+        self.strings = strings
+        (stringBytes, stringOffsets) = strings.arena
+        styleKinds = .allocate(capacity: styles.kinds.count)
+        _ = styleKinds.initialize(from: styles.kinds)
+        self.date1904 = date1904
     }
 
+    func deallocate() { styleKinds.deallocate() }
+
+    /// Builds row `index` of `batch` into `row`, reusing its storage.
+    mutating func build(row index: Int, of batch: RawCells, into row: inout Row) throws {
+        let rows = batch.rows.buffer, cells = batch.cells.buffer, values = batch.values.base
+        let raw = rows[index]
+        row.reset(number: raw.number)
+        for i in (index == 0 ? 0 : rows[index - 1].cellEnd)..<raw.cellEnd {
+            let cell = cells[i]
+            let value = UnsafeBufferPointer(start: values + Int(cell.valueStart), count: Int(cell.valueLength))
+            if cell.kind == .shared, let string = CellText.parseInt(value), string >= stringsAvailable {
+                do {
+                    stringsAvailable = try strings.waitFor(string)
+                } catch {
+                    throw error as? SpreadsheetError
+                        ?? SpreadsheetError(.readFailed, "the shared strings cannot be read", row: raw.number)
+                }
+            }
+            let column = Int(cell.column)
+            while row.count < column { row.appendEmpty() }
+            let style = Int(cell.style)
+            let context = CellText.Context(stringBytes: stringBytes, stringOffsets: stringOffsets,
+                                           stringCount: stringsAvailable,
+                                           dateKind: style < styleKinds.count ? styleKinds[style] : .none,
+                                           date1904: date1904, kind: cell.kind, rowNumber: raw.number, column: column)
+            try CellText.append(value, context, to: &row)
+        }
+        // Styled but empty cells (often out to column XFD) are not data.
+        row.trimTrailingEmpty()
+    }
+}
+
+/// How a cell's raw value becomes its display text.
+private enum CellText {
     /// What the cell's value needs to become text.
-    struct CellContext {
+    struct Context {
         let stringBytes: UnsafePointer<UInt8>
         let stringOffsets: UnsafePointer<UInt32>
         let stringCount: Int
         let dateKind: NumberText.DateKind
         let date1904: Bool
-        let kind: CellKind
+        let kind: RawCells.CellKind
         let rowNumber: Int
         let column: Int
     }
 
     @inline(__always)
-    private static func appendCell(_ value: UnsafeBufferPointer<UInt8>, _ cell: CellContext,
-                                   to row: inout Row) -> SpreadsheetError? {
+    static func append(_ value: UnsafeBufferPointer<UInt8>, _ cell: Context, to row: inout Row) throws {
         let cellType = cell.kind, rowNumber = cell.rowNumber, column = cell.column
         let start = row.bytes.count
         var type = CellType.text
@@ -289,9 +394,13 @@ private struct SheetState {
                 type = .empty
                 break
             }
-            guard let index = SheetState.parseInt(value), index < cell.stringCount else {
-                return SpreadsheetError(.malformedXML, "a cell refers to a shared string that does not exist",
-                                        row: rowNumber, column: column)
+            guard let index = CellText.parseInt(value) else {
+                throw SpreadsheetError(.malformedXML, "a shared-string cell holds no string number",
+                                       row: rowNumber, column: column)
+            }
+            guard index < cell.stringCount else {
+                throw SpreadsheetError(.malformedXML, "a cell refers to shared string \(index + 1), but the workbook "
+                                       + "has only \(cell.stringCount)", row: rowNumber, column: column)
             }
             let start = Int(cell.stringOffsets[index]), end = Int(cell.stringOffsets[index + 1])
             row.bytes.append(contentsOf: UnsafeBufferPointer(start: cell.stringBytes + start, count: end - start))
@@ -304,13 +413,13 @@ private struct SheetState {
             }
             type = .boolean
             let yes = value.first == UInt8(ascii: "1") || value.first == UInt8(ascii: "t")
-            row.bytes.append(contentsOf: yes ? SheetState.trueText : SheetState.falseText)
+            row.bytes.append(contentsOf: yes ? CellText.trueText : CellText.falseText)
         case .error:
             type = .error
             row.bytes.append(contentsOf: value)
         case .isoDate:
             type = .date
-            SheetState.appendISODate(value, to: &row.bytes)
+            CellText.appendISODate(value, to: &row.bytes)
         case .number:
             guard !value.isEmpty else {
                 type = .empty
@@ -329,7 +438,6 @@ private struct SheetState {
         let length = row.bytes.count - start
         if length == 0 && type == .text { type = .empty }
         row.spans.append(Row.CellSpan(start: UInt32(start), length: UInt32(length), type: type, precisionLost: lost))
-        return nil
     }
 
     private static let trueText = Array("TRUE".utf8)

@@ -183,6 +183,18 @@ def bad_inputs():
         print("encrypted fixture not regenerated:", error)
 
 
+def late_damage():
+    # Damage 3,000 rows into a sheet (past the reader's first batches): the rows before it are read.
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 3001))
+    handmade("bad-malformed-late.xlsx", SHEET_HEAD + "<sheetData>" + rows
+             + '<row r="3001"><c r="A3001"><v>1</v></row></sheetData></worksheet>')
+    # A cell pointing past the end of the shared strings, in the second row.
+    shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<si><t>uno</t></si></sst>')
+    handmade("bad-shared-index.xlsx", SHEET_HEAD + '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+             '<row r="2"><c r="A2" t="s"><v>5</v></c></row></sheetData></worksheet>', shared)
+
+
 def csv_files():
     # Excel "CSV (delimitado por comas)" in a Spanish locale: ';' and Windows-1252, CRLF.
     text = "Cédula;Nombre;Teléfono\r\n0012345;Ñusta Peña;+51 987654321\r\n98765432;José Müller;+51 912345678\r\n"
@@ -205,5 +217,6 @@ if __name__ == "__main__":
     libreoffice_people()
     good_handmade()
     bad_inputs()
+    late_damage()
     csv_files()
     print("fixtures written to", HERE)
