@@ -78,4 +78,32 @@ struct CSVReaderTests {
         #expect(rows[2_500] == ["2500", "Pérez; \"2500\"", long])
         #expect(rows[5_000] == ["5000", "Pérez; \"5000\"", "x"])
     }
+
+    @Test("UTF-8 validation agrees with the standard library on 50,000 sequences built from edge bytes")
+    func utf8Validation() {
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xDF,
+                              0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        var disagreements: [[UInt8]] = []
+        for _ in 0..<50_000 {
+            // Mostly ASCII runs (the eight-byte skip) with edge bytes between them.
+            let bytes = (0..<random(24)).map { _ in random(3) == 0 ? UInt8(ascii: "a") : edges[random(edges.count)] }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            if bytes.withUnsafeBufferPointer({ UTF8Validation.isValid($0) }) != expected { disagreements.append(bytes) }
+        }
+        #expect(disagreements.isEmpty, "first: \(disagreements.first ?? [])")
+
+        // A sample cut inside a character is valid only when what is there could begin one.
+        let text = Array("año € 𝄞".utf8)
+        for end in 0...text.count {
+            #expect(text[0..<end].withUnsafeBufferPointer { UTF8Validation.isValid($0, allowTruncatedEnd: true) })
+        }
+        #expect(![0x61, 0xE0, 0x80].withUnsafeBufferPointer { UTF8Validation.isValid($0, allowTruncatedEnd: true) })
+        #expect(![0x61, 0xF4, 0x90].withUnsafeBufferPointer { UTF8Validation.isValid($0, allowTruncatedEnd: true) })
+        #expect(![0x61, 0xC3].withUnsafeBufferPointer { UTF8Validation.isValid($0) })
+    }
 }

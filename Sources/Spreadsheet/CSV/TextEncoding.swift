@@ -9,39 +9,47 @@ public enum TextEncoding: String, Sendable, Codable, CaseIterable {
 
 enum UTF8Validation {
     /// Whether `bytes` are valid UTF-8. With `allowTruncatedEnd`, a sequence cut by the end of a
-    /// sample counts as valid.
+    /// sample counts as valid if what is there could begin a character.
+    ///
+    /// The well-formed sequences of Unicode's Table 3-7: the first byte fixes the length and the
+    /// range of the second (which rules out overlong forms, surrogates and code points past
+    /// U+10FFFF); the others are continuation bytes. No code point is assembled.
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>, allowTruncatedEnd: Bool = false) -> Bool {
-        var i = 0
-        let n = bytes.count
         guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
         let raw = UnsafeRawPointer(base)
+        var i = 0
         while i < n {
             // Skip ASCII eight bytes at a time.
             if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
                 continue
             }
-            let b = bytes[i]
+            let b = base[i]
             if b < 0x80 {
                 i += 1
                 continue
             }
             let length: Int
-            var minimum: UInt32
-            var value: UInt32
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
             switch b {
-            case 0xC2...0xDF: length = 2; value = UInt32(b & 0x1F); minimum = 0x80
-            case 0xE0...0xEF: length = 3; value = UInt32(b & 0x0F); minimum = 0x800
-            case 0xF0...0xF4: length = 4; value = UInt32(b & 0x07); minimum = 0x10000
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xED: length = 3; high = 0x9F
+            case 0xE1...0xEF: length = 3
+            case 0xF0: length = 4; low = 0x90
+            case 0xF4: length = 4; high = 0x8F
+            case 0xF1...0xF3: length = 4
             default: return false
             }
-            if i + length > n { return allowTruncatedEnd && (i + 1..<n).allSatisfy { bytes[$0] & 0xC0 == 0x80 } }
-            for j in 1..<length {
-                let c = bytes[i + j]
-                guard c & 0xC0 == 0x80 else { return false }
-                value = value << 6 | UInt32(c & 0x3F)
+            let available = min(length, n - i)
+            if available > 1 {
+                let second = base[i + 1]
+                guard second >= low && second <= high else { return false }
+                for j in 2..<available where base[i + j] & 0xC0 != 0x80 { return false }
             }
-            guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return false }
+            if available < length { return allowTruncatedEnd }
             i += length
         }
         return true
