@@ -106,4 +106,34 @@ struct CSVReaderTests {
         #expect(![0x61, 0xF4, 0x90].withUnsafeBufferPointer { UTF8Validation.isValid($0, allowTruncatedEnd: true) })
         #expect(![0x61, 0xC3].withUnsafeBufferPointer { UTF8Validation.isValid($0) })
     }
+
+    @Test("a UTF-8 file with one Windows-1252 row megabytes in: that row is repaired, the others are kept")
+    func windows1252RowFarIn() throws {
+        let path = try Fixture.scratchDirectory() + "/mixed.csv"
+        var bytes = Array("documento;nombre;ciudad\n".utf8)
+        let count = 40_000
+        for i in 1...count {
+            if i == 30_000 {
+                // Typed in an old tool: Windows-1252 "José Peña" and "Bogotá".
+                bytes += Array("\(i);".utf8) + [0x4A, 0x6F, 0x73, 0xE9, 0x20, 0x50, 0x65, 0xF1, 0x61, 0x3B]
+                bytes += [0x42, 0x6F, 0x67, 0x6F, 0x74, 0xE1, 0x0A]
+            } else {
+                bytes += Array("\(i);José Peña \(i);Bogotá\n".utf8)
+            }
+        }
+        #expect(bytes.count > 1 << 20, "the bad row sits several read chunks in")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        let reader = try SpreadsheetReader(path: path)
+        #expect(reader.encoding == .utf8)
+        #expect(try reader.next()?.cells.map(\.text) == ["documento", "nombre", "ciudad"])
+        var mismatches = 0
+        for i in 1...count {
+            let expected = i == 30_000 ? ["\(i)", "José Peña", "Bogotá"] : ["\(i)", "José Peña \(i)", "Bogotá"]
+            if try reader.next()?.cells.map(\.text) != expected { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        #expect(try reader.next() == nil)
+        #expect(reader.warnings.contains { $0.contains("row 30001") && $0.contains("Windows-1252") })
+    }
 }

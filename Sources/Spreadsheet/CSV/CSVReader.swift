@@ -31,11 +31,13 @@ final class CSVReader {
     /// Rows with fields that were not UTF-8 and were read as Windows-1252.
     private(set) var windows1252Rows = 0
 
-    private let file: InputFile
+    private let chunks: ChunkPrefetcher
     private let limits: ReadLimits
     private var transcoder: UTF16Transcoder?
-    private let raw: UnsafeMutableRawBufferPointer
     private var data: [UInt8] = []
+    /// Whether `data` is known to be valid UTF-8 (checked on the reading thread), but for a
+    /// character cut by its end: records that lie wholly in it need no check of their own.
+    private var dataIsUTF8 = false
     private var position = 0
     private var atEnd = false
     private var recordNumber = 0
@@ -50,15 +52,16 @@ final class CSVReader {
     static let candidates: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "|")]
 
     init(path: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
-        self.file = try InputFile(path: path)
+        let file = try InputFile(path: path)
+        let chunkSize = 256 << 10
+        // The file is read, and checked for UTF-8, on a thread of its own while records are parsed.
+        chunks = ChunkPrefetcher(chunkSize: chunkSize, checkUTF8: true) { try file.read(into: $0) }
         self.limits = limits
-        raw = .allocate(byteCount: 256 << 10, alignment: 16)
-        let first = try file.read(into: raw)
-        guard first > 0 else {
-            raw.deallocate()
+        guard let firstChunk = try chunks.nextChunk(), firstChunk.filled > 0 else {
             throw SpreadsheetError(.emptyFile, "the file is empty")
         }
-        let head = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: first)
+        let head = firstChunk.bytes
+        let first = head.count
         var skip = 0
         if first >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF {
             encoding = .utf8BOM
@@ -71,13 +74,14 @@ final class CSVReader {
             encoding = .utf16BE
             skip = 2
             transcoder = UTF16Transcoder(bigEndian: true)
-        } else if UTF8Validation.isValid(head, allowTruncatedEnd: first == raw.count) {
+        } else if UTF8Validation.isValid(head, allowTruncatedEnd: first == chunkSize) {
             encoding = .utf8
         } else {
             encoding = .windows1252
             warnings.append("the file is not UTF-8; it was read as Windows-1252 (Excel's \"CSV (Comma delimited)\")")
         }
         let body = UnsafeBufferPointer(rebasing: head[skip...])
+        dataIsUTF8 = firstChunk.validUTF8
         if transcoder != nil {
             transcoder!.transcode(body, into: &data, last: false)
         } else {
@@ -85,8 +89,6 @@ final class CSVReader {
         }
         self.delimiter = delimiter ?? data.withUnsafeBufferPointer { CSVReader.sniffDelimiter($0) }
     }
-
-    deinit { raw.deallocate() }
 
     /// Picks the candidate that splits the first lines into the same nonzero number of fields most
     /// often; with no candidate at all the file has one column and `,` is used.
@@ -133,14 +135,15 @@ final class CSVReader {
         if atEnd { return false }
         data.removeAll(keepingCapacity: true)
         position = 0
-        let n = try file.read(into: raw)
-        let chunk = UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+        let chunk = try chunks.nextChunk()
+        let bytes = chunk?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
         if transcoder != nil {
-            transcoder!.transcode(chunk, into: &data, last: n == 0)
+            transcoder!.transcode(bytes, into: &data, last: chunk == nil)
         } else {
-            data.append(contentsOf: chunk)
+            data.append(contentsOf: bytes)
         }
-        if n == 0 { atEnd = true }
+        dataIsUTF8 = chunk?.validUTF8 ?? false
+        if chunk == nil { atEnd = true }
         return !data.isEmpty || !atEnd
     }
 
@@ -163,7 +166,7 @@ final class CSVReader {
         if CSVReader.scanPlainRecord(&row, data, &position, delimiter: delimiter, skipLineFeed: &skipLineFeed,
                                      ascii: &ascii)
         {
-            finishRow(&row, knownASCII: ascii)
+            finishRow(&row, knownASCII: ascii, knownUTF8: dataIsUTF8)
             return row
         }
         guard try scanRecord(&row, &data, &position) else {
@@ -338,12 +341,13 @@ final class CSVReader {
                                       type: length == 0 ? .empty : .text, precisionLost: false))
     }
 
-    private func finishRow(_ row: inout Row, knownASCII: Bool = false) {
+    private func finishRow(_ row: inout Row, knownASCII: Bool = false, knownUTF8: Bool = false) {
         let ascii = knownASCII || row.bytes.withUnsafeBufferPointer { UTF8Validation.isASCII($0) }
         // Accents are the norm here: a record that is valid UTF-8 as a whole needs nothing more
         // (delimiters are ASCII, so no field can end inside a character).
         if !ascii && transcoder == nil
-            && (encoding == .windows1252 || !row.bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) })
+            && (encoding == .windows1252
+                || !(knownUTF8 || row.bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) }))
         {
             repairEncoding(&row)
         }

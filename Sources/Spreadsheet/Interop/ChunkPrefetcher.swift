@@ -4,22 +4,31 @@ import Glibc
 import Darwin
 #endif
 
-/// Inflates a zip part on a thread of its own while the caller parses the previous chunk.
+/// Reads a byte source (a zip part being inflated, a CSV file) on a thread of its own while the
+/// caller parses the previous chunk.
 ///
-/// With two cores, inflating (zlib and CRC, about a sixth of reading a sheet) overlaps with XML
-/// parsing instead of adding to it. Errors from the inflater (a damaged part, a zip bomb) reach
-/// the caller in order, after the chunks read before them.
+/// With two cores, inflating (zlib and CRC, about a sixth of reading a sheet) or a CSV file's
+/// read calls and UTF-8 check overlap with parsing instead of adding to it. Errors from the source
+/// (a damaged part, a zip bomb, a failed read) reach the caller in order, after the chunks read
+/// before them.
 final class ChunkPrefetcher: @unchecked Sendable {
-    // @unchecked Sendable: `entry` is used only by the inflater thread once it started; chunks pass
+    // @unchecked Sendable: `source` is called only by the reading thread once it started; chunks pass
     // between the threads through the ring.
-    private final class Chunk {
+    final class Chunk {
         let memory: UnsafeMutableRawBufferPointer
         var filled = 0
+        /// With `checkUTF8`: the bytes are valid UTF-8 but for a character cut by the chunk's end.
+        var validUTF8 = false
         init(size: Int) { memory = .allocate(byteCount: size, alignment: 16) }
         deinit { memory.deallocate() }
+
+        var bytes: UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: memory.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
+        }
     }
 
-    private let entry: ZipEntryReader
+    private let source: (UnsafeMutableRawBufferPointer) throws -> Int
+    private let checkUTF8: Bool
     private let ring: HandoffRing<Chunk>
     private var thread: pthread_t?
     /// The chunk being consumed and how much of it was handed out already.
@@ -27,9 +36,16 @@ final class ChunkPrefetcher: @unchecked Sendable {
     private var offset = 0
     private var ended = false
 
-    init(entry: ZipEntryReader, chunkSize: Int = 256 << 10, depth: Int = 4) {
-        self.entry = entry
+    /// `source` fills a buffer and returns the byte count, 0 at the end.
+    init(chunkSize: Int = 256 << 10, depth: Int = 4, checkUTF8: Bool = false,
+         source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.source = source
+        self.checkUTF8 = checkUTF8
         ring = HandoffRing((0..<depth).map { _ in Chunk(size: chunkSize) })
+    }
+
+    convenience init(entry: ZipEntryReader) {
+        self.init { try entry.read(into: $0) }
     }
 
     deinit {
@@ -37,27 +53,33 @@ final class ChunkPrefetcher: @unchecked Sendable {
         if let thread { pthread_join(thread, nil) }
     }
 
-    /// Copies up to `buffer.count` inflated bytes into `buffer`; returns 0 at the end of the part.
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    /// The next whole chunk, valid until the next call; nil at the end of the source.
+    func nextChunk() throws -> Chunk? {
         if thread == nil { thread = try Threads.start { [self] in produce() } }
-        while !ended {
+        if ended { return nil }
+        current = try ring.next()
+        offset = 0
+        if current == nil { ended = true }
+        return current
+    }
+
+    /// Copies up to `buffer.count` bytes into `buffer`; returns 0 at the end of the source.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
             if let current, offset < current.filled {
                 let n = min(buffer.count, current.filled - offset)
                 buffer.baseAddress!.copyMemory(from: current.memory.baseAddress! + offset, byteCount: n)
                 offset += n
                 return n
             }
-            current = try ring.next()
-            offset = 0
-            if current == nil { ended = true }
+            guard try nextChunk() != nil else { return 0 }
         }
-        return 0
     }
 
     private func produce() {
         while let chunk = ring.acquire() {
             do {
-                chunk.filled = try entry.read(into: chunk.memory)
+                chunk.filled = try source(chunk.memory)
             } catch {
                 ring.finish(error)
                 return
@@ -66,6 +88,7 @@ final class ChunkPrefetcher: @unchecked Sendable {
                 ring.finish()
                 return
             }
+            if checkUTF8 { chunk.validUTF8 = UTF8Validation.isValid(chunk.bytes, allowTruncatedEnd: true) }
             ring.publish()
         }
     }
