@@ -58,6 +58,7 @@ def main():
             ("xlsx to CSV", "idbatch convert", [idbatch, "convert", xlsx, "--to", "csv", "-o", out("o1.csv")]),
             ("xlsx to CSV", "python-calamine", peers + ["calamine-to-csv", xlsx, out("o2.csv")]),
             ("xlsx to CSV", "C read floor", [floor_read, xlsx]),
+            ("xlsx to CSV", "C read floor, pull", [floor_read, "--pull", xlsx]),
             ("CSV read", "idbatch reader", [bench, "csv-read", csv_in]),
             ("CSV read", "python csv", peers + ["csv-read", csv_in]),
             ("xlsx write", "idbatch XLSXWriter", [bench, "xlsx-write", out("w1.xlsx"), str(n)]),
@@ -79,6 +80,7 @@ def main():
         ratio_formulas = [
             ("xlsx to CSV: speed vs python-calamine (target >= 3x)", lambda: t("xlsx to CSV", "python-calamine") / t("xlsx to CSV", "idbatch convert")),
             ("xlsx to CSV: time vs C read floor (target <= 1.3x)", lambda: t("xlsx to CSV", "idbatch convert") / t("xlsx to CSV", "C read floor")),
+            ("xlsx to CSV: time vs C read floor, pull parser (no target)", lambda: t("xlsx to CSV", "idbatch convert") / t("xlsx to CSV", "C read floor, pull")),
             ("xlsx to CSV: peak MiB (target <= 150 at 1M rows)", lambda: results[("xlsx to CSV", "idbatch convert")][1]),
             ("CSV read: speed vs python csv (target >= 3x)", lambda: t("CSV read", "python csv") / t("CSV read", "idbatch reader")),
             ("xlsx write: speed vs XlsxWriter (target >= 4x)", lambda: t("xlsx write", "XlsxWriter") / t("xlsx write", "idbatch XLSXWriter")),
