@@ -15,15 +15,25 @@ final class ChunkPrefetcher: @unchecked Sendable {
     // @unchecked Sendable: `source` is called only by the reading thread once it started; chunks pass
     // between the threads through the ring.
     final class Chunk {
-        let memory: UnsafeMutableRawBufferPointer
+        private let base: UnsafeMutableRawPointer
+        private let size: Int
         var filled = 0
         /// With `checkUTF8`: the bytes are valid UTF-8 but for a character cut by the chunk's end.
         var validUTF8 = false
-        init(size: Int) { memory = .allocate(byteCount: size, alignment: 16) }
-        deinit { memory.deallocate() }
 
+        init(size: Int) {
+            self.size = size
+            base = .allocate(byteCount: size, alignment: 16)
+        }
+
+        deinit { base.deallocate() }
+
+        /// The whole chunk, for the reading thread to fill.
+        var memory: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: base, count: size) }
+
+        /// The filled part.
         var bytes: UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(start: memory.baseAddress!.assumingMemoryBound(to: UInt8.self), count: filled)
+            UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: filled)
         }
     }
 
@@ -67,8 +77,9 @@ final class ChunkPrefetcher: @unchecked Sendable {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             if let current, offset < current.filled {
+                guard let destination = buffer.baseAddress, let source = current.bytes.baseAddress else { return 0 }
                 let n = min(buffer.count, current.filled - offset)
-                buffer.baseAddress!.copyMemory(from: current.memory.baseAddress! + offset, byteCount: n)
+                destination.copyMemory(from: source + offset, byteCount: n)
                 offset += n
                 return n
             }
