@@ -53,9 +53,8 @@ final class CSVReader {
 
     init(path: String, delimiter: UInt8? = nil, limits: ReadLimits = .default) throws {
         let file = try InputFile(path: path)
-        let chunkSize = 256 << 10
         // The file is read, and checked for UTF-8, on a thread of its own while records are parsed.
-        chunks = ChunkPrefetcher(chunkSize: chunkSize, checkUTF8: true) { try file.read(into: $0) }
+        chunks = ChunkPrefetcher(checkUTF8: true) { try file.read(into: $0) }
         self.limits = limits
         guard let firstChunk = try chunks.nextChunk(), firstChunk.filled > 0 else {
             throw SpreadsheetError(.emptyFile, "the file is empty")
@@ -74,7 +73,7 @@ final class CSVReader {
             encoding = .utf16BE
             skip = 2
             transcoder = UTF16Transcoder(bigEndian: true)
-        } else if UTF8Validation.isValid(head, allowTruncatedEnd: first == chunkSize) {
+        } else if firstChunk.validUTF8 {
             encoding = .utf8
         } else {
             encoding = .windows1252

@@ -16,9 +16,10 @@ final class ChunkPrefetcher: @unchecked Sendable {
     // between the threads through the ring.
     final class Chunk {
         private let base: UnsafeMutableRawPointer
-        private let size: Int
+        let size: Int
         var filled = 0
-        /// With `checkUTF8`: the bytes are valid UTF-8 but for a character cut by the chunk's end.
+        /// With `checkUTF8`: the bytes are valid UTF-8; a character cut by the end counts as valid
+        /// only in a full chunk (a short one is the end of the source).
         var validUTF8 = false
 
         init(size: Int) {
@@ -99,7 +100,9 @@ final class ChunkPrefetcher: @unchecked Sendable {
                 ring.finish()
                 return
             }
-            if checkUTF8 { chunk.validUTF8 = UTF8Validation.isValid(chunk.bytes, allowTruncatedEnd: true) }
+            if checkUTF8 {
+                chunk.validUTF8 = UTF8Validation.isValid(chunk.bytes, allowTruncatedEnd: chunk.filled == chunk.size)
+            }
             ring.publish()
         }
     }

@@ -126,15 +126,15 @@ private final class ParseJob: @unchecked Sendable {
 
     func run() {
         let chunks = ChunkPrefetcher(entry: entry)
+        var failure: Error?
         do {
             try XMLStreamParser.parse(entry.name, handler: handler) { try chunks.read(into: $0) }
-            handler.handOff()
-            ring.finish()
         } catch {
-            // Rows completed before the problem are delivered first.
-            handler.handOff()
-            ring.finish(error)
+            failure = error
         }
+        // Rows completed before a problem are delivered before it.
+        handler.handOff()
+        ring.finish(failure)
     }
 }
 
@@ -345,50 +345,23 @@ private struct CellResolver {
         row.reset(number: raw.number)
         for i in (index == 0 ? 0 : rows[index - 1].cellEnd)..<raw.cellEnd {
             let cell = cells[i]
-            let value = UnsafeBufferPointer(start: values + Int(cell.valueStart), count: Int(cell.valueLength))
-            if cell.kind == .shared, let string = CellText.parseInt(value), string >= stringsAvailable {
-                do {
-                    stringsAvailable = try strings.waitFor(string)
-                } catch {
-                    throw error as? SpreadsheetError
-                        ?? SpreadsheetError(.readFailed, "the shared strings cannot be read", row: raw.number)
-                }
-            }
             let column = Int(cell.column)
             while row.count < column { row.appendEmpty() }
-            let style = Int(cell.style)
-            let context = CellText.Context(stringBytes: stringBytes, stringOffsets: stringOffsets,
-                                           stringCount: stringsAvailable,
-                                           dateKind: style < styleKinds.count ? styleKinds[style] : .none,
-                                           date1904: date1904, kind: cell.kind, rowNumber: raw.number, column: column)
-            try CellText.append(value, context, to: &row)
+            let value = UnsafeBufferPointer(start: values + Int(cell.valueStart), count: Int(cell.valueLength))
+            try append(value, cell, to: &row, rowNumber: raw.number)
         }
         // Styled but empty cells (often out to column XFD) are not data.
         row.trimTrailingEmpty()
     }
-}
-
-/// How a cell's raw value becomes its display text.
-private enum CellText {
-    /// What the cell's value needs to become text.
-    struct Context {
-        let stringBytes: UnsafePointer<UInt8>
-        let stringOffsets: UnsafePointer<UInt32>
-        let stringCount: Int
-        let dateKind: NumberText.DateKind
-        let date1904: Bool
-        let kind: RawCells.CellKind
-        let rowNumber: Int
-        let column: Int
-    }
 
     @inline(__always)
-    static func append(_ value: UnsafeBufferPointer<UInt8>, _ cell: Context, to row: inout Row) throws {
-        let cellType = cell.kind, rowNumber = cell.rowNumber, column = cell.column
+    private mutating func append(_ value: UnsafeBufferPointer<UInt8>, _ cell: RawCells.RawCell, to row: inout Row,
+                                 rowNumber: Int) throws {
+        let column = Int(cell.column)
         let start = row.bytes.count
         var type = CellType.text
         var lost = false
-        switch cellType {
+        switch cell.kind {
         case .shared:
             guard !value.isEmpty else {
                 type = .empty
@@ -398,12 +371,20 @@ private enum CellText {
                 throw SpreadsheetError(.malformedXML, "a shared-string cell holds no string number",
                                        row: rowNumber, column: column)
             }
-            guard index < cell.stringCount else {
-                throw SpreadsheetError(.malformedXML, "a cell refers to shared string \(index + 1), but the workbook "
-                                       + "has only \(cell.stringCount)", row: rowNumber, column: column)
+            if index >= stringsAvailable {
+                do {
+                    stringsAvailable = try strings.waitFor(index)
+                } catch {
+                    throw error as? SpreadsheetError
+                        ?? SpreadsheetError(.readFailed, "the shared strings cannot be read", row: rowNumber)
+                }
             }
-            let start = Int(cell.stringOffsets[index]), end = Int(cell.stringOffsets[index + 1])
-            row.bytes.append(contentsOf: UnsafeBufferPointer(start: cell.stringBytes + start, count: end - start))
+            guard index < stringsAvailable else {
+                throw SpreadsheetError(.malformedXML, "a cell refers to shared string \(index + 1), but the workbook "
+                                       + "has only \(stringsAvailable)", row: rowNumber, column: column)
+            }
+            let start = Int(stringOffsets[index]), end = Int(stringOffsets[index + 1])
+            row.bytes.append(contentsOf: UnsafeBufferPointer(start: stringBytes + start, count: end - start))
         case .inline, .formulaString:
             EscapedText.append(value, to: &row.bytes)
         case .boolean:
@@ -425,9 +406,10 @@ private enum CellText {
                 type = .empty
                 break
             }
-            let kind = cell.dateKind
+            let style = Int(cell.style)
+            let kind = style < styleKinds.count ? styleKinds[style] : .none
             if kind != .none, let serial = NumberText.parseDouble(value),
-                NumberText.appendDate(serial: serial, kind: kind, date1904: cell.date1904, to: &row.bytes)
+                NumberText.appendDate(serial: serial, kind: kind, date1904: date1904, to: &row.bytes)
             {
                 type = .date
             } else {
@@ -439,12 +421,15 @@ private enum CellText {
         if length == 0 && type == .text { type = .empty }
         row.spans.append(Row.CellSpan(start: UInt32(start), length: UInt32(length), type: type, precisionLost: lost))
     }
+}
 
-    private static let trueText = Array("TRUE".utf8)
-    private static let falseText = Array("FALSE".utf8)
+/// Byte-level helpers for cell values and references.
+private enum CellText {
+    static let trueText = Array("TRUE".utf8)
+    static let falseText = Array("FALSE".utf8)
 
     /// `2021-03-04T00:00:00Z` → `2021-03-04`; a time part other than midnight is kept.
-    private static func appendISODate(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendISODate(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var end = value.count
         if let z = value.firstIndex(where: { $0 == UInt8(ascii: "Z") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") }),
             z > 10
