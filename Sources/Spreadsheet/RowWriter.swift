@@ -3,6 +3,8 @@
 /// Nothing appears at the destination until ``close()`` succeeds; ``discard()`` drops the output.
 public protocol RowWriter: AnyObject {
     func write(_ row: Row) throws
+    /// Adds a sheet of figures after the rows (xlsx only; other formats have one sheet and ignore it).
+    func addSummary(_ summary: SummarySheet) throws
     func close() throws
     func discard()
 }
@@ -17,6 +19,8 @@ extension CSVWriter: RowWriter {
 }
 
 extension RowWriter {
+    public func addSummary(_ summary: SummarySheet) throws {}
+
     /// Writes `rows` and closes; on any failure the output is discarded and nothing appears.
     public func writeAll(_ rows: [Row]) throws {
         do {

@@ -8,7 +8,7 @@ public final class ErrorFile {
     public static let columns = ["idbatch_error_code", "idbatch_error_column", "idbatch_error_message"]
 
     public let path: String
-    private let writer: RowWriter
+    private let writer: any RowWriter
     /// Input columns kept (all but old `idbatch_*` ones).
     private let kept: [Int]
     private var scratch = Row(number: 0)
@@ -20,14 +20,11 @@ public final class ErrorFile {
                 textColumns: Set<Int>, sheetName: String?) throws {
         self.path = path
         kept = header.indices.filter { !header[$0].lowercased().hasPrefix("idbatch_") }
-        switch format {
-        case .csv:
-            writer = try CSVWriter(path: path, options: .init(delimiter: delimiter ?? UInt8(ascii: ",")))
-        case .xlsx:
-            let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-            let text = Set(textColumns.compactMap { positions[$0] })
-            writer = try XLSXWriter(path: path, options: .init(sheetName: sheetName ?? "Errors", textColumns: text))
-        }
+        let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        writer = try SpreadsheetWriter.open(
+            path: path, format: format,
+            options: WriteOptions(sheetName: sheetName ?? "Errors", delimiter: delimiter,
+                                  textColumns: Set(textColumns.compactMap { positions[$0] })))
         var headerRow = Row(number: 0)
         for column in kept { headerRow.append(Cell(text: header[column], type: .text)) }
         for name in Self.columns { headerRow.append(Cell(text: name, type: .text)) }
@@ -43,18 +40,25 @@ public final class ErrorFile {
     public func add(_ row: Row, outcome: RowOutcome) throws {
         let errors = outcome.errors
         guard let first = errors.first else { return }
+        try add(row, code: first.code, column: first.column, message: Self.message(for: errors))
+    }
+
+    /// Adds a failed row with its error already decided (the run pipeline reads it from its ledger).
+    public func add(_ row: Row, code: String, column: String, message: String) throws {
         scratch.reset(number: row.number)
-        for column in kept {
-            scratch.append(column < row.count ? row[column] : Cell.empty)
+        for index in kept {
+            scratch.append(index < row.count ? row[index] : Cell.empty)
         }
-        let message = errors.count == 1
-            ? first.message
-            : errors.map { "[\($0.column)] \($0.message)" }.joined(separator: "; ")
-        scratch.append(Cell(text: first.code, type: .text))
-        scratch.append(Cell(text: first.column, type: .text))
+        scratch.append(Cell(text: code, type: .text))
+        scratch.append(Cell(text: column, type: .text))
         scratch.append(Cell(text: message, type: .text))
         try writer.write(scratch)
         rows += 1
+    }
+
+    /// One message for a row's errors: the message itself, or each prefixed with its column.
+    public static func message(for errors: [RowIssue]) -> String {
+        errors.count == 1 ? errors[0].message : errors.map { "[\($0.column)] \($0.message)" }.joined(separator: "; ")
     }
 
     public func close() throws { try writer.close() }

@@ -2,7 +2,7 @@
 ///
 /// The defaults follow Apache POI's `ZipSecureFile` (1,000 entries, an inflate ratio below 1% past
 /// 100 KiB is a bomb) and the field notes' suggestions for this tool. Every one can be raised by flag.
-public struct ReadLimits: Sendable, Equatable {
+public struct ReadLimits: Sendable, Equatable, Codable {
     /// Most entries a zip may hold.
     public var maxEntries: Int = 1_000
     /// Most bytes actually inflated from one part.

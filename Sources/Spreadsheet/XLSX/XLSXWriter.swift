@@ -297,6 +297,50 @@ public final class XLSXWriter {
                                         bytes.count == 19 ? dateTimeFormat : dateFormat)
     }
 
+    /// Adds `summary` as a second sheet: section titles in bold, labels in column A, values in B,
+    /// and a column chart of the first section marked `chart`. Call it once, before ``close()``.
+    public func addSummary(_ summary: SummarySheet) throws {
+        guard let workbook else { throw SpreadsheetError(.writeFailed, "the writer is closed", file: path) }
+        let name = XLSXWriter.safeSheetName(summary.name)
+        guard let sheet = workbook_add_worksheet(workbook, name) else {
+            throw SpreadsheetError(.writeFailed, "cannot add the sheet '\(name)'", file: path)
+        }
+        worksheet_set_column(sheet, 0, 0, 34, nil)
+        worksheet_set_column(sheet, 1, 1, 40, nil)
+        var row: UInt32 = 0
+        var chartRange: (first: UInt32, last: UInt32, title: String)?
+        for section in summary.sections {
+            worksheet_write_string(sheet, row, 0, section.title, boldFormat)
+            row += 1
+            let first = row
+            for line in section.lines {
+                worksheet_write_string(sheet, row, 0, line.label, nil)
+                switch line.value {
+                case .text(let text): worksheet_write_string(sheet, row, 1, text, nil)
+                case .number(let number): worksheet_write_number(sheet, row, 1, number, nil)
+                }
+                row += 1
+            }
+            if section.chart, chartRange == nil, row > first { chartRange = (first, row - 1, section.title) }
+            row += 1
+        }
+        guard let (first, last, title) = chartRange else { return }
+        guard let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) else {
+            throw SpreadsheetError(.writeFailed, "cannot add a chart", file: path)
+        }
+        let quoted = "'" + String(name.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'"
+        let categories = "=\(quoted)!$A$\(first + 1):$A$\(last + 1)"
+        let values = "=\(quoted)!$B$\(first + 1):$B$\(last + 1)"
+        chart_add_series(chart, categories, values)
+        chart_title_set_name(chart, title)
+        chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+        let status = worksheet_insert_chart(sheet, 1, 3, chart)
+        guard status == LXW_NO_ERROR else {
+            throw SpreadsheetError(.writeFailed, "cannot place the chart (\(String(cString: lxw_strerror(status))))",
+                                   file: path)
+        }
+    }
+
     /// Adds the autofilter, closes the workbook and moves the file into place.
     public func close() throws {
         guard let workbook else { return }

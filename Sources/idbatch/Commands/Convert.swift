@@ -62,13 +62,10 @@ struct Convert: ParsableCommand {
     /// blank rows are written only when data follows them, so trailing ones vanish.
     static func copy(_ reader: SpreadsheetReader, to destination: String, format: SpreadsheetFormat,
                      byteOrderMark: Bool, observe: (Row) -> Void = { _ in }) throws -> Int {
-        let writer: RowWriter
-        switch format {
-        case .csv:
-            writer = try CSVWriter(path: destination, options: .init(byteOrderMark: byteOrderMark, padToWidest: true))
-        case .xlsx:
-            writer = try XLSXWriter(path: destination, options: .init(sheetName: reader.sheetName ?? "Sheet1"))
-        }
+        var options = WriteOptions(sheetName: reader.sheetName ?? "Sheet1")
+        options.byteOrderMark = byteOrderMark
+        options.padToWidest = true
+        let writer = try SpreadsheetWriter.open(path: destination, format: format, options: options)
         var progress = Progress()
         var written = 0
         do {
