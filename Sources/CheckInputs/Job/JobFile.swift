@@ -21,10 +21,18 @@ public struct JobFile: Sendable, Equatable {
         case xlsx, csv, same
     }
 
+    /// The `trulioo:` section: the Workflow Studio flow rows start, and the hosted-flow link.
+    public struct TruliooJob: Sendable, Equatable {
+        public var flowID: String?
+        public var signedURL: Bool = false
+        public var redirectURL: String?
+    }
+
     public static let currentVersion = 1
 
     public var settings: CheckSettings
     public var reportFormat: ReportFormat?
+    public var trulioo: TruliooJob?
 
     public init(settings: CheckSettings, reportFormat: ReportFormat? = nil) {
         self.settings = settings
@@ -32,7 +40,7 @@ public struct JobFile: Sendable, Equatable {
     }
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
-                               "ignore", "constants", "consent", "report"]
+                               "ignore", "constants", "consent", "report", "trulioo"]
 
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
@@ -214,7 +222,29 @@ public struct JobFile: Sendable, Equatable {
                 }
             }
         }
-        return JobFile(settings: settings, reportFormat: reportFormat)
+        var trulioo: TruliooJob?
+        if let node = entries["trulioo"]?.value {
+            guard let section = node.mapping else { throw problem(node, "trulioo holds flow_id, signed_url, redirect_url") }
+            var job = TruliooJob()
+            for (keyNode, value) in section {
+                switch try scalar(keyNode, "a trulioo key") {
+                case "flow_id": job.flowID = try scalar(value, "flow_id")
+                case "redirect_url": job.redirectURL = try scalar(value, "redirect_url")
+                case "signed_url":
+                    guard let flag = ValueText.boolean(try scalar(value, "signed_url")) else {
+                        throw problem(value, "signed_url is yes or no")
+                    }
+                    job.signedURL = flag
+                case let other:
+                    throw problem(keyNode, "trulioo has flow_id, signed_url and redirect_url, not '\(other)'"
+                                  + suggestion(other, among: ["flow_id", "signed_url", "redirect_url"]))
+                }
+            }
+            trulioo = job
+        }
+        var file = JobFile(settings: settings, reportFormat: reportFormat)
+        file.trulioo = trulioo
+        return file
     }
 
     static func suggestion(_ name: String, among names: [String]) -> String {

@@ -64,21 +64,23 @@ public final class FileValidation {
     /// its outcome. Returns the counts.
     @discardableResult
     public func validate(_ body: (Row, RowOutcome) throws -> Void) throws -> ValidationSummary {
-        var summary = ValidationSummary()
-        guard let headerRow else { return summary }
+        let rows = try self.rows()
+        while let (row, outcome) = try rows.next() { try body(row, outcome) }
+        return rows.summary
+    }
+
+    /// The rows after the header, validated one at a time as the caller pulls them (the run
+    /// pipeline takes rows as fast as it can send them). Profiles the date columns first.
+    public func rows() throws -> ValidatedRows {
+        guard let headerRow else { return ValidatedRows(file: self, reader: nil, validator: nil, headerRow: 0) }
         var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: try dateEvidence(after: headerRow))
         validator.digitsMayBeNumbers = format == .csv
-        summary.dateOrders = validator.dateOrderByColumn
         let reader = try SpreadsheetReader(path: path, options: readOptions)
-        while let row = try reader.next() {
-            guard row.number > headerRow, !row.isBlank else { continue }
-            let outcome = validator.validate(row)
-            summary.record(outcome)
-            try body(row, outcome)
-        }
-        readWarnings = reader.warnings
-        return summary
+        return ValidatedRows(file: self, reader: reader, validator: validator, headerRow: headerRow)
     }
+
+    /// Called by ``ValidatedRows`` when it has read the last row.
+    fileprivate func finished(reading reader: SpreadsheetReader) { readWarnings = reader.warnings }
 
     /// What every value of every date column says about day/month order; no pass over the file
     /// when there is no date column or the order is forced.
@@ -94,6 +96,36 @@ public final class FileValidation {
             }
         }
         return evidence
+    }
+}
+
+/// A file's data rows with their outcomes, pulled one at a time; ``summary`` counts what was pulled.
+public final class ValidatedRows {
+    private let file: FileValidation
+    private let reader: SpreadsheetReader?
+    private var validator: RowValidator?
+    private let headerRow: Int
+    public private(set) var summary = ValidationSummary()
+
+    fileprivate init(file: FileValidation, reader: SpreadsheetReader?, validator: RowValidator?, headerRow: Int) {
+        self.file = file
+        self.reader = reader
+        self.validator = validator
+        self.headerRow = headerRow
+        summary.dateOrders = validator?.dateOrderByColumn ?? []
+    }
+
+    /// The next non-blank row after the header and what validation made of it; nil at the end.
+    public func next() throws -> (Row, RowOutcome)? {
+        guard let reader else { return nil }
+        while let row = try reader.next() {
+            guard row.number > headerRow, !row.isBlank else { continue }
+            guard let outcome = validator?.validate(row) else { return nil }
+            summary.record(outcome)
+            return (row, outcome)
+        }
+        file.finished(reading: reader)
+        return nil
     }
 }
 

@@ -81,6 +81,24 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
     /// 429, or a 503 that said when to come back.
     public var isRateLimited: Bool { status == 429 }
 
+    /// A stable code for ledgers, reports and exit codes; it never changes with the message.
+    public var stableCode: String {
+        switch kind {
+        case .credentials: return "credentials_refused"
+        case .unreachable: return "provider_unreachable"
+        case .ambiguous: return "outcome_unknown"
+        case .decoding: return "provider_answer_unreadable"
+        case .invalidRequest: return "provider_request_invalid"
+        case .http:
+            switch status ?? 0 {
+            case 401, 403: return "credentials_refused"
+            case 429: return "provider_rate_limited"
+            case 500...: return "provider_error"
+            default: return "provider_rejected"
+            }
+        }
+    }
+
     public var description: String {
         var text = "\(provider) \(operation): "
         switch kind {

@@ -79,6 +79,9 @@ public final class Sandbox: Sendable {
         TruoraKey.make(version: version, expires: expires)
     }
 
+    /// The id of the one Workflow Studio flow the sandbox serves (what `init` must name).
+    public static let truliooFlowID = SandboxWorkflow.id
+
     func router() -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
         let limiter = configuration.rateLimitPerKey.map { RateLimiter(rate: $0) }
