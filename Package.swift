@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -62,12 +64,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Spreadsheet", "CheckInputs", "ProviderAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "idbatch",
             dependencies: [
                 "Spreadsheet",
                 "CheckInputs",
                 "ProviderAPI",
+                "Pipeline",
                 "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -93,7 +104,11 @@ let package = Package(
         .testTarget(
             name: "idbatchTests",
             // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI"]
+            dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI", "Pipeline", "Sandbox"]
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Sandbox", "Spreadsheet", "CheckInputs", "ProviderAPI"]
         ),
     ],
     swiftLanguageModes: [.v6]

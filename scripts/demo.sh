@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: set up, build, and run idbatch on the samples.
-# Until the run pipeline lands this is `inspect`, `validate` and `convert`; outputs go to ./demo-out/.
+# The main job on a fresh machine: set up, build, and run idbatch on the samples against the
+# sandbox started in process (no credentials, no cost). Reports go to ./demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 swift build -c release --product idbatch
 bin=$(swift build -c release --show-bin-path)/idbatch
+rm -rf demo-out
 mkdir -p demo-out
+# The ledger of this demo lives beside its reports, so every demo starts afresh.
+state=demo-out/.state
 
-for sample in samples/personas-co.xlsx samples/pessoas-br-excel.csv; do
-    echo "== idbatch inspect $sample"
-    "$bin" inspect "$sample"
-done
-# validate exits 2 because the samples hold known bad rows; their error files are the point.
-for job in personas-co.xlsx:personas-co pessoas-br-excel.csv:pessoas-br; do
-    echo "== idbatch validate samples/${job%%:*}"
-    "$bin" validate "samples/${job%%:*}" --job "samples/${job##*:}.job.yaml" --out demo-out || [ $? -eq 2 ]
-done
-"$bin" template --provider truora-checks --country CO --type person -o demo-out/plantilla-co.xlsx
-"$bin" convert samples/personas-co.xlsx --to csv -o demo-out/personas-co.csv
-"$bin" convert samples/pessoas-br-excel.csv --to xlsx -o demo-out/pessoas-br.xlsx
-echo "demo: outputs in demo-out/"
+# Exit 2 is expected: the samples hold known bad rows, and their error files are the point.
+run() { "$bin" run "$@" --sandbox --state "$state" --out demo-out || [ $? -eq 2 ]; }
+
+echo "== idbatch run samples/personas-co.xlsx (truora-checks, sandbox)"
+run samples/personas-co.xlsx --job samples/personas-co.job.yaml
+echo "== idbatch run samples/pessoas-br-excel.csv (truora-checks, sandbox)"
+run samples/pessoas-br-excel.csv --job samples/pessoas-br.job.yaml
+echo "== idbatch run samples/personas-co.xlsx --provider trulioo --signed-url (sandbox)"
+mkdir -p demo-out/trulioo
+"$bin" run samples/personas-co.xlsx --provider trulioo --country CO --signed-url \
+    --sandbox --state "$state" --out demo-out/trulioo || [ $? -eq 2 ]
+echo "== the same file again: the ledger resumes, nothing is sent twice"
+run samples/personas-co.xlsx --job samples/personas-co.job.yaml
+echo "demo: reports in demo-out/ (NAME.report.*, NAME.errors.*, NAME.summary.json)"

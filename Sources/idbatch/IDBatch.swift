@@ -13,7 +13,7 @@ struct IDBatch: AsyncParsableCommand {
             unavailable (sandbox port in use), 73 output cannot be created, 78 bad job file.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self]
+        subcommands: [RunCommand.self, CollectCommand.self, Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self]
     )
 
     static func main() async {

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
+import Pipeline
 import Spreadsheet
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -25,14 +28,23 @@ enum Console {
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 && getenv("TERM").map { String(cString: $0) } != "dumb" }
 
-    /// Prints the error and returns the exit code it maps to (sysexits).
+    /// Prints the error and returns the exit code its code maps to (``ExitStatus``, the one place).
     static func fail(_ error: SpreadsheetError) -> ExitCode {
         FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
-        switch error.code {
-        case .fileMissing: return ExitCode(66)
-        case .writeFailed: return ExitCode(73)
-        default: return ExitCode(65)
-        }
+        return ExitCode(ExitStatus.code(for: error.code.rawValue))
+    }
+
+    static func fail(_ error: PipelineError) -> ExitCode {
+        FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
+        return ExitCode(error.exitCode)
+    }
+
+    /// `1m05s`, `42s`, `1h02m`.
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
     }
 }
 
@@ -63,5 +75,46 @@ struct Progress {
 
     func finish() {
         if enabled { FileHandleOutput.stderr("\r\u{1B}[K") }
+    }
+}
+
+/// A run's progress on stderr: on a terminal one line redrawn in place a few times a second;
+/// elsewhere (cron, journald) a plain line every few seconds, so logs stay readable. No colour.
+final class RunProgressView: Sendable {
+    private let terminal = Console.stderrIsTerminal
+    private let every: Duration
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(plainEvery: Duration = .seconds(5)) { every = plainEvery }
+
+    func show(_ progress: RunProgress) {
+        let now = ContinuousClock.now
+        let due = last.withLock { last -> Bool in
+            if let previous = last, now - previous < (terminal ? .milliseconds(250) : every) { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let name = progress.file.split(separator: "/").last.map(String.init) ?? progress.file
+        var text = "\(name): \(progress.phase.rawValue)"
+        switch progress.phase {
+        case .counting: text += " rows"
+        case .writing: text += " the report"
+        case .sending, .waiting:
+            let what = progress.phase == .sending ? "rows" : "results"
+            text += " \(progress.done)\(progress.total.map { "/\($0)" } ?? "") \(what)"
+            text += String(format: " (%.1f/s", progress.rate)
+            if let eta = progress.eta { text += ", ETA \(Console.clock(eta))" }
+            text += ")"
+            if progress.phase == .sending {
+                text += " ok \(progress.ok) failed \(progress.failed) pending \(progress.pending)"
+            }
+        }
+        FileHandleOutput.stderr(terminal ? "\r\u{1B}[K\(text)" : "idbatch: \(text)\n")
+    }
+
+    /// Clears the live line before the summary is printed.
+    func finish() {
+        if terminal { FileHandleOutput.stderr("\r\u{1B}[K") }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Pipeline
 import Spreadsheet
 import Synchronization
 
@@ -19,6 +20,27 @@ enum Interruption {
     /// Hands SIGINT, SIGTERM and SIGHUP to `handler` instead of exiting.
     static func takeOver(_ handler: @escaping @Sendable (Int32) -> Void) {
         takeover.withLock { $0 = handler }
+    }
+
+    /// The first Ctrl-C or SIGTERM stops the run gracefully (no new rows; calls in flight finish;
+    /// reports are written); a second one quits at once, which the ledger survives.
+    static func stopGracefully(_ control: RunControl) {
+        let signals = Mutex(0)
+        takeOver { signalNumber in
+            let count = signals.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            if count == 1 {
+                control.stop(.interrupted)
+                FileHandleOutput.stderr("\nidbatch: stopping: no new rows; finishing the calls in flight and "
+                                        + "writing the reports (press Ctrl-C again to quit now)\n")
+            } else {
+                TemporaryFiles.removeAll()
+                FileHandleOutput.stderr("\nidbatch: quit; run the same file again to resume\n")
+                exit(128 + signalNumber)
+            }
+        }
     }
 
     static func install() {

@@ -34,18 +34,22 @@ struct CheckOptions: ParsableArguments {
 
     /// The job file's settings with the flags on top. Exits 78 for a bad job file.
     func settings() throws -> (CheckSettings, JobFile.ReportFormat?) {
-        var settings = CheckSettings()
-        var reportFormat: JobFile.ReportFormat?
+        let file = try jobFile()
+        return (file.settings, file.reportFormat)
+    }
+
+    /// The job file (or an empty one) with the flags on top of its settings. Exits 78 for a bad job file.
+    func jobFile() throws -> JobFile {
+        var file = JobFile(settings: CheckSettings())
         if let job {
             do {
-                let file = try JobFile.load(path: job)
-                settings = file.settings
-                reportFormat = file.reportFormat
+                file = try JobFile.load(path: job)
             } catch {
                 FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
                 throw ExitCode(78)
             }
         }
+        var settings = file.settings
         if let provider { settings.provider = provider }
         if let country { settings.country = ValueText.country(country) }
         if let type { settings.type = type }
@@ -61,7 +65,8 @@ struct CheckOptions: ParsableArguments {
         {
             throw ValidationError("Truora checks \(TruoraRequirements.countries.joined(separator: ", ")), not \(country)")
         }
-        return (settings, reportFormat)
+        file.settings = settings
+        return file
     }
 
     /// Prints a mapping problem and returns its exit code: 64 when flags were involved, else 78.

@@ -1,0 +1,295 @@
+import Crypto
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The run ledger: every file, run and row transition, in SQLite (WAL) in the state folder.
+///
+/// All database access is here. The ledger holds no ID in clear: rows are keyed by file and row
+/// number and carry an HMAC of their normalised inputs, made with a key kept 0600 beside the
+/// database. What a run writes after a provider call is grouped into few transactions so the
+/// ledger never limits the request rate.
+public final class Ledger: Sendable {
+    private let database: DatabaseQueue
+    /// The HMAC key's bytes (`SymmetricKey` is not `Sendable`; a key is made per hash from these).
+    private let key: [UInt8]
+    /// The state folder; nil for an in-memory ledger (dry runs, tests).
+    public let directory: String?
+
+    /// `$STATE_DIRECTORY` (systemd), else `$XDG_STATE_HOME/idbatch`, else `~/.local/state/idbatch`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let state = environment["STATE_DIRECTORY"], !state.isEmpty {
+            // systemd may list several folders separated by colons: the first is ours.
+            return String(state.split(separator: ":").first ?? Substring(state))
+        }
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return xdg + "/idbatch" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/state/idbatch"
+    }
+
+    /// Opens (creating when missing) the ledger in `directory`, which is created 0700.
+    public init(directory: String) throws(PipelineError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw PipelineError(PipelineError.stateUnusable, "cannot create the state folder (--state)", file: directory)
+        }
+        key = try Self.loadKey(at: directory + "/ledger.key")
+        let path = directory + "/ledger.sqlite"
+        // SQLite creates files with the process umask; the ledger and its WAL are private.
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL survives a killed process; only a power cut may lose the last commits.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw PipelineError(PipelineError.stateUnusable, "the ledger cannot be opened (\(Self.reason(error)))",
+                                file: path)
+        }
+    }
+
+    /// A ledger that lives as long as this value: dry runs go through the same path without a trace.
+    public init() {
+        directory = nil
+        var generator = SystemRandomNumberGenerator()
+        key = (0..<32).map { _ in generator.next() }
+        // An in-memory database cannot fail to open short of running out of memory.
+        database = (try? DatabaseQueue()) ?? { preconditionFailure("SQLite cannot open an in-memory database") }()
+        try? Self.migrator.migrate(database)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        // GRDB leaves bound values out of its messages, so no row value can appear here.
+        if let error = error as? DatabaseError {
+            return "SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")"
+        }
+        return "\(type(of: error))"
+    }
+
+    private static func loadKey(at path: String) throws(PipelineError) -> [UInt8] {
+        if let data = FileManager.default.contents(atPath: path), data.count == 32 {
+            return Array(data)
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw PipelineError(PipelineError.stateUnusable, "the ledger key cannot be created", file: path)
+        }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, 32) }
+        guard written == 32, fsync(fd) == 0 else {
+            unlink(path)
+            throw PipelineError(PipelineError.stateUnusable, "the ledger key cannot be written", file: path)
+        }
+        return bytes
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE file (
+                        id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, path TEXT NOT NULL,
+                        first_seen REAL NOT NULL);
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES file(id), mode TEXT NOT NULL,
+                        started_at REAL NOT NULL, finished_at REAL, plan TEXT NOT NULL, counts TEXT);
+                    CREATE INDEX run_by_file ON run(file_id, mode);
+                    CREATE TABLE row (
+                        file_id INTEGER NOT NULL REFERENCES file(id), mode TEXT NOT NULL, source_row INTEGER NOT NULL,
+                        input_hash TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL,
+                        remote_id TEXT, error_code TEXT, error_column TEXT, error_message TEXT, remote_status TEXT,
+                        score REAL, id_score REAL, name_score REAL, link TEXT, polls INTEGER NOT NULL,
+                        next_poll REAL, run_id INTEGER NOT NULL,
+                        PRIMARY KEY (file_id, mode, source_row)) WITHOUT ROWID;
+                    CREATE INDEX row_open ON row(file_id, mode, state, next_poll);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Hashing
+
+    /// The keyed hash of a row's normalised inputs: the same inputs give the same hash under this
+    /// ledger's key, and nothing can be learnt from it without the key.
+    public func inputHash(_ inputs: some Sequence<(String, String)>) -> String {
+        var hmac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        for (name, value) in inputs {
+            hmac.update(data: Array(name.utf8) + [0x1F] + Array(value.utf8) + [0x1E])
+        }
+        return Self.hex(Array(hmac.finalize()).prefix(16))
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Files and runs
+
+    /// The file's id, adding it the first time its content is seen; its last known path is kept.
+    public func registerFile(sha256: String, path: String) throws(PipelineError) -> Int64 {
+        try write { db in
+            if var file = try FileRecord.filter(Column("sha256") == sha256).fetchOne(db), let id = file.id {
+                if file.path != path {
+                    file.path = path
+                    try file.update(db)
+                }
+                return id
+            }
+            var file = FileRecord(id: nil, sha256: sha256, path: path, firstSeen: Date().timeIntervalSince1970)
+            try file.insert(db)
+            return file.id ?? 0
+        }
+    }
+
+    public func file(id: Int64) throws(PipelineError) -> FileRecord? {
+        try read { db in try FileRecord.fetchOne(db, key: id) }
+    }
+
+    public func beginRun(fileID: Int64, mode: String, plan: String) throws(PipelineError) -> Int64 {
+        try write { db in
+            var run = RunRecord(
+                id: nil, fileID: fileID, mode: mode, startedAt: Date().timeIntervalSince1970, finishedAt: nil,
+                plan: plan, counts: nil)
+            try run.insert(db)
+            return run.id ?? 0
+        }
+    }
+
+    public func finishRun(_ id: Int64, plan: String, counts: String) throws(PipelineError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE run SET finished_at = ?, plan = ?, counts = ? WHERE id = ?",
+                arguments: [Date().timeIntervalSince1970, plan, counts, id])
+        }
+    }
+
+    public func run(id: Int64) throws(PipelineError) -> RunRecord? {
+        try read { db in try RunRecord.fetchOne(db, key: id) }
+    }
+
+    /// For each file and mode with rows still waiting for a result (acknowledged, sent or unknown),
+    /// its latest run, oldest first.
+    public func runsWithOpenRows() throws(PipelineError) -> [RunRecord] {
+        try read { db in
+            try RunRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT run.* FROM run
+                    JOIN (SELECT file_id, mode, MAX(id) AS latest FROM run GROUP BY file_id, mode) newest
+                      ON run.id = newest.latest
+                    WHERE EXISTS (SELECT 1 FROM row WHERE row.file_id = run.file_id AND row.mode = run.mode
+                                  AND row.state IN ('acknowledged', 'sent', 'unknown'))
+                    ORDER BY run.id
+                    """)
+        }
+    }
+
+    // MARK: Rows
+
+    /// The records of a file and mode with row numbers above `row`, in row order, at most `limit`.
+    public func records(fileID: Int64, mode: String, after row: Int, limit: Int) throws(PipelineError)
+        -> [LedgerRecord]
+    {
+        try read { db in
+            try LedgerRecord.fetchAll(
+                db,
+                sql: "SELECT * FROM row WHERE file_id = ? AND mode = ? AND source_row > ? ORDER BY source_row LIMIT ?",
+                arguments: [fileID, mode, row, limit])
+        }
+    }
+
+    /// Writes every record in one transaction, replacing earlier versions of the same rows.
+    public func save(_ records: [LedgerRecord]) throws(PipelineError) {
+        guard !records.isEmpty else { return }
+        try write { db in
+            for record in records { try record.insert(db, onConflict: .replace) }
+        }
+    }
+
+    /// Acknowledged rows whose next look is due by `now`, soonest first, after row `row`.
+    public func due(fileID: Int64, mode: String, now: Double, after row: Int, limit: Int) throws(PipelineError)
+        -> [LedgerRecord]
+    {
+        try read { db in
+            try LedgerRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM row WHERE file_id = ? AND mode = ? AND state = 'acknowledged'
+                      AND (next_poll IS NULL OR next_poll <= ?) AND source_row > ?
+                    ORDER BY source_row LIMIT ?
+                    """,
+                arguments: [fileID, mode, now, row, limit])
+        }
+    }
+
+    /// When the next acknowledged row is due; nil when none is left.
+    public func earliestPoll(fileID: Int64, mode: String) throws(PipelineError) -> Double? {
+        try read { db in
+            let row = try GRDB.Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*), MIN(COALESCE(next_poll, 0)) FROM row
+                    WHERE file_id = ? AND mode = ? AND state = 'acknowledged'
+                    """,
+                arguments: [fileID, mode])
+            guard let row, (row[0] as Int) > 0 else { return nil }
+            return row[1] as Double
+        }
+    }
+
+    /// Rows of a file and mode by state.
+    public func countByState(fileID: Int64, mode: String) throws(PipelineError) -> [RowState: Int] {
+        try read { db in
+            var counts: [RowState: Int] = [:]
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT state, COUNT(*) FROM row WHERE file_id = ? AND mode = ? GROUP BY state",
+                arguments: [fileID, mode])
+            {
+                if let state = RowState(rawValue: row[0]) { counts[state] = row[1] }
+            }
+            return counts
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func write<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw PipelineError(PipelineError.stateUnusable, "the ledger cannot be written (\(Self.reason(error)))",
+                                file: directory)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(PipelineError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw PipelineError(PipelineError.stateUnusable, "the ledger cannot be read (\(Self.reason(error)))",
+                                file: directory)
+        }
+    }
+}

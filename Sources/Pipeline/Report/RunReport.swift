@@ -1,0 +1,278 @@
+import CheckInputs
+import Foundation
+import Spreadsheet
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Counts of a written report: rows read = ok + failed + pending + skipped, always.
+public struct ReportCounts: Codable, Sendable, Equatable {
+    public var rowsRead = 0
+    public var ok = 0
+    public var failed = 0
+    public var pending = 0
+    public var skipped = 0
+    /// Rows by error code (failed, pending and skipped rows that carry one).
+    public var byCode: [String: Int] = [:]
+    /// Truora scores in fifths (`0.0-0.2` … `0.8-1.0`).
+    public var scores: [String: Int] = [:]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case rowsRead = "rows_read", ok, failed, pending, skipped, byCode = "by_code", scores
+    }
+
+    public var balances: Bool { rowsRead == ok + failed + pending + skipped }
+}
+
+extension ReportCounts {
+    mutating func count(_ verdict: RunReport.Verdict, record: LedgerRecord?) {
+        rowsRead += 1
+        switch verdict.status {
+        case "ok": ok += 1
+        case "failed": failed += 1
+        case "pending": pending += 1
+        default: skipped += 1
+        }
+        if !verdict.code.isEmpty { byCode[verdict.code, default: 0] += 1 }
+        if let score = record?.score, score >= 0, record?.state == .final {
+            scores[RunReport.scoreBucket(score), default: 0] += 1
+        }
+    }
+}
+
+/// Writes a run's outputs from its input and its ledger records: the merged report (every input
+/// row, in order, with its result), the error file (only the failed rows, in the input's own format
+/// and columns) and, for xlsx, a Summary sheet with a chart of the outcomes.
+enum RunReport {
+    /// The status and error of one row as the report shows it.
+    struct Verdict {
+        var status: String
+        var code = ""
+        var column = ""
+        var message = ""
+    }
+
+    static func resultColumns(mode: String) -> [String] {
+        let common = ["idbatch_row", "idbatch_status", "idbatch_error_code", "idbatch_error_message"]
+        switch mode {
+        case "trulioo": return common + ["user_state_id", "signed_url", "profile_status"]
+        case "truora-batch": return common + ["check_id", "check_status", "score", "id_score", "name_score", "batch_id"]
+        default: return common + ["check_id", "check_status", "score", "id_score", "name_score"]
+        }
+    }
+
+    static func verdict(_ record: LedgerRecord?, plan: ReportPlan) -> Verdict {
+        guard let record else {
+            return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent",
+                           message: plan.skipMessage ?? "not sent: run the same file again to send it")
+        }
+        switch record.state {
+        case .failed:
+            return Verdict(status: "failed", code: record.errorCode ?? "failed", column: record.errorColumn ?? "",
+                           message: record.errorMessage ?? "")
+        case .final:
+            return Verdict(status: "ok")
+        case .acknowledged:
+            // A Trulioo row is done once its user state exists; the person then completes the flow.
+            if record.mode == "trulioo" {
+                guard let code = record.errorCode else { return Verdict(status: "ok") }
+                return Verdict(status: "pending", code: code,
+                               message: (record.errorMessage ?? "") + " (the next run asks for the link again)")
+            }
+            return Verdict(status: "pending", code: "result_pending",
+                           message: "the check is still running; idbatch collect fetches its result")
+        case .sent, .unknown:
+            if record.mode == "trulioo" {
+                return Verdict(status: "pending", code: "outcome_unknown",
+                               message: "the init call may have reached Trulioo but no answer came; look for external id "
+                                   + "\(TruliooExternalID.make(record.inputHash)) in Trulioo before sending this row again")
+            }
+            return Verdict(status: "pending", code: "outcome_unknown",
+                           message: "the request may have reached Truora but no answer came; run the same file again: "
+                               + "idbatch looks the check up before it sends anything")
+        }
+    }
+
+    /// Writes the report and the error file for `plan`, reading the input again. Returns the counts.
+    static func write(plan: ReportPlan, ledger: Ledger, fileID: Int64, summary: (ReportCounts) -> SummarySheet?)
+        throws -> ReportCounts
+    {
+        let reader = try SpreadsheetReader(path: plan.input, options: plan.readOptions)
+        var counts = ReportCounts()
+        var header: [String] = []
+        let columns = resultColumns(mode: plan.mode)
+        if let headerRow = plan.headerRow {
+            while let row = try reader.next() {
+                if row.number == headerRow {
+                    header = row.cells.map(\.text)
+                    break
+                }
+            }
+        }
+        // Rows wider than the header keep their cells: the result columns start after the widest row.
+        let width = max(header.count, plan.width)
+        while header.count < width { header.append("") }
+        var options = WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: Set(plan.textColumns))
+        // The provider's id column is text too, so a long id never turns into a number.
+        options.textColumns.insert(width + 4)
+        let report = try SpreadsheetWriter.open(path: plan.reportPath, format: plan.reportFormat, options: options)
+        var errors: ErrorFile?
+        do {
+            errors = try ErrorFile(path: plan.errorsPath, format: plan.inputFormat, header: header,
+                                   delimiter: plan.delimiter, textColumns: Set(plan.textColumns),
+                                   sheetName: reader.sheetName)
+            var headerOut = Row(number: 1)
+            for text in header { headerOut.append(Cell(text: text, type: .text)) }
+            for name in columns { headerOut.append(Cell(text: name, type: .text)) }
+            try report.write(headerOut)
+
+            var records = RecordCursor(ledger: ledger, fileID: fileID, mode: plan.mode)
+            var out = Row(number: 0)
+            while plan.headerRow != nil, let row = try reader.next() {
+                guard !row.isBlank else { continue }
+                let record = try records.record(for: row.number)
+                let verdict = verdict(record, plan: plan)
+                counts.count(verdict, record: record)
+                out.reset(number: row.number)
+                for column in 0..<width {
+                    out.append(column < row.count ? row[column] : Cell.empty)
+                }
+                appendResult(to: &out, row: row.number, verdict: verdict, record: record, mode: plan.mode)
+                try report.write(out)
+                if verdict.status == "failed" {
+                    try errors?.add(row, code: verdict.code, column: verdict.column, message: verdict.message)
+                }
+            }
+            if let sheet = summary(counts) { try report.addSummary(sheet) }
+            try report.close()
+            if let file = errors, file.rows > 0 {
+                try file.close()
+            } else {
+                errors?.discard()
+                // An error file left by an earlier run would name rows that no longer fail.
+                unlink(plan.errorsPath)
+            }
+        } catch {
+            report.discard()
+            errors?.discard()
+            throw error
+        }
+        return counts
+    }
+
+    /// The report of an input that can no longer be read as it was (moved or changed): one row per
+    /// row the ledger knows, by row number, with the result columns only. No error file.
+    static func writeByRowNumber(plan: ReportPlan, ledger: Ledger, fileID: Int64) throws -> ReportCounts {
+        var counts = ReportCounts()
+        let report = try SpreadsheetWriter.open(
+            path: plan.reportPath, format: plan.reportFormat,
+            options: WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: [4]))
+        do {
+            var header = Row(number: 1)
+            for name in resultColumns(mode: plan.mode) { header.append(Cell(text: name, type: .text)) }
+            try report.write(header)
+            var after = 0
+            var out = Row(number: 0)
+            while true {
+                let page = try ledger.records(fileID: fileID, mode: plan.mode, after: after, limit: 2_000)
+                guard let last = page.last else { break }
+                after = last.sourceRow
+                for record in page {
+                    let verdict = verdict(record, plan: plan)
+                    counts.count(verdict, record: record)
+                    out.reset(number: record.sourceRow)
+                    appendResult(to: &out, row: record.sourceRow, verdict: verdict, record: record, mode: plan.mode)
+                    try report.write(out)
+                }
+            }
+            try report.close()
+        } catch {
+            report.discard()
+            throw error
+        }
+        return counts
+    }
+
+    static func scoreBucket(_ score: Double) -> String {
+        let fifth = min(4, max(0, Int(score * 5)))
+        return String(format: "%.1f-%.1f", Double(fifth) / 5, Double(fifth + 1) / 5)
+    }
+
+    private static func appendResult(to out: inout Row, row: Int, verdict: Verdict, record: LedgerRecord?,
+                                     mode: String) {
+        func text(_ value: String?) { out.append(value.map { Cell(text: $0, type: .text) } ?? Cell.empty) }
+        func number(_ value: Double?) {
+            guard let value, value >= 0 else { return out.append(Cell.empty) }
+            out.append(Cell(text: NumberFormat.plain(value), type: .number))
+        }
+        out.append(Cell(text: String(row), type: .number))
+        text(verdict.status)
+        text(verdict.code.isEmpty ? nil : verdict.code)
+        text(verdict.message.isEmpty ? nil : verdict.message)
+        switch mode {
+        case "trulioo":
+            text(record?.remoteID)
+            text(record?.link)
+            text(record?.remoteStatus)
+        default:
+            text(record?.remoteID)
+            text(record?.remoteStatus)
+            number(record?.score)
+            number(record?.idScore)
+            number(record?.nameScore)
+            if mode == "truora-batch" { text(nil) }
+        }
+    }
+}
+
+/// Numbers as a person reads them: no exponent, no trailing zeros.
+enum NumberFormat {
+    static func plain(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        var text = String(format: "%.6f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}
+
+/// The external id a Trulioo user state carries: a prefix of the row's keyed hash, so it can be
+/// found in Trulioo's dashboard without any personal data in it.
+enum TruliooExternalID {
+    static func make(_ inputHash: String) -> String { "idbatch-" + inputHash.prefix(16) }
+}
+
+/// The ledger records of one file and mode, taken in row order alongside a reader (a page at a time,
+/// so memory stays flat however many rows the file has).
+struct RecordCursor {
+    let ledger: Ledger
+    let fileID: Int64
+    let mode: String
+    private var page: [LedgerRecord] = []
+    private var index = 0
+    private var exhausted = false
+    private static let pageSize = 2_000
+
+    init(ledger: Ledger, fileID: Int64, mode: String) {
+        self.ledger = ledger
+        self.fileID = fileID
+        self.mode = mode
+    }
+
+    /// The record of `row`, if any; rows must be asked for in increasing order.
+    mutating func record(for row: Int) throws(PipelineError) -> LedgerRecord? {
+        while true {
+            while index < page.count, page[index].sourceRow < row { index += 1 }
+            if index < page.count { return page[index].sourceRow == row ? page[index] : nil }
+            if exhausted { return nil }
+            // The next page starts just before `row`: records written behind the cursor are never needed.
+            page = try ledger.records(fileID: fileID, mode: mode, after: row - 1, limit: Self.pageSize)
+            index = 0
+            exhausted = page.count < Self.pageSize
+            if page.isEmpty { return nil }
+        }
+    }
+}

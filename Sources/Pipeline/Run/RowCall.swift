@@ -1,0 +1,158 @@
+import CheckInputs
+import Foundation
+import ProviderAPI
+
+/// One row's provider work, done in a child task: it returns the row's new record and never throws.
+struct RowCall: Sendable {
+    /// What to send: the row's normalised inputs.
+    var inputs: [RowOutcome.Input]
+    /// The record as written before the call (state `sent`).
+    var record: LedgerRecord
+    /// Trulioo: the user state exists already and only a signed URL is missing.
+    var signedURLOnly = false
+}
+
+/// What came back from a ``RowCall``.
+struct RowCallResult: Sendable {
+    var record: LedgerRecord
+    /// The failure the call ended with, if any (for the circuit breaker and stop rules).
+    var failure: ProviderError?
+    /// Requests made, by kind.
+    var requests: [String: Int] = [:]
+}
+
+/// Makes the provider calls of one row for a mode.
+struct RowCaller: Sendable {
+    let mode: Provider
+    let providers: RunProviders
+    let flowID: String?
+    let signedURL: Bool
+    let redirectURL: String?
+    let pollBase: Duration
+
+    /// Truora's create without `force_creation` returns the check that already exists for the same
+    /// inputs, so after an answer that never came, sending again is how the check is looked up.
+    static let lookupsAfterNoAnswer = 3
+
+    func call(_ call: RowCall) async -> RowCallResult {
+        switch mode {
+        case .trulioo: return await trulioo(call)
+        case .truoraChecks, .truoraBatch: return await truora(call)
+        }
+    }
+
+    private func truora(_ call: RowCall) async -> RowCallResult {
+        var result = RowCallResult(record: call.record)
+        guard let client = providers.truora else {
+            result.record.fail("provider_request_invalid", message: "no Truora client was configured")
+            return result
+        }
+        let inputs = call.inputs.filter { $0.name != "type" && $0.name != "country" }
+        let consent = call.inputs.first { $0.name == "user_authorized" }.map { $0.value == "true" }
+        let request = TruoraCheckRequest(
+            country: call.inputs.first { $0.name == "country" }?.value ?? "",
+            type: call.inputs.first { $0.name == "type" }?.value ?? "person",
+            inputs: inputs.map { ($0.name, $0.value) }, userAuthorized: consent)
+        var lookups = 0
+        while true {
+            do {
+                let (output, created) = try await client.createCheck(request)
+                result.requests[created ? "checks_created" : "checks_found", default: 0] += 1
+                result.record.remoteID = output.check.checkID
+                apply(output.check, to: &result.record, now: Date().timeIntervalSince1970)
+                return result
+            } catch {
+                if error.kind == .ambiguous || error.kind == .decoding, lookups < Self.lookupsAfterNoAnswer {
+                    lookups += 1
+                    result.record.attempts += 1
+                    continue
+                }
+                result.failure = error
+                record(error, in: &result.record)
+                return result
+            }
+        }
+    }
+
+    /// Puts a check's status and scores on its record: final when completed or in error.
+    func apply(_ check: TruoraCheck, to record: inout LedgerRecord, now: Double) {
+        record.remoteStatus = check.status
+        record.clearError()
+        if check.score >= 0 { record.score = check.score }
+        record.idScore = check.idScore.flatMap { $0 >= 0 && check.score >= 0 ? $0 : nil }
+        record.nameScore = check.nameScore.flatMap { $0 >= 0 && check.score >= 0 ? $0 : nil }
+        switch check.status {
+        case "completed":
+            record.state = .final
+            record.nextPoll = nil
+        case "error":
+            record.fail("check_error", message: "Truora could not finish this check (status error); "
+                        + "ask Truora, or send it again with a new file later")
+            record.nextPoll = nil
+        default:
+            record.state = .acknowledged
+            record.nextPoll = now + nextWait(status: check.status, polls: record.polls)
+        }
+    }
+
+    /// Seconds before the next look at a running check: full backoff, longer while `delayed`.
+    func nextWait(status: String, polls: Int) -> Double {
+        let base = pollBase.seconds * (status == "delayed" ? 5 : 1)
+        let cap = status == "delayed" ? 120.0 : 30.0
+        return min(cap, base * pow(2, Double(min(polls, 10))))
+    }
+
+    private func record(_ error: ProviderError, in record: inout LedgerRecord) {
+        let message = "\(error.operation): " + (error.kind == .http ? "\(error.message)" : error.description)
+        switch error.kind {
+        case .ambiguous, .decoding:
+            record.state = .unknown
+            record.errorCode = "outcome_unknown"
+            record.errorMessage = message
+        default:
+            record.fail(error.stableCode, message: message)
+        }
+    }
+
+    private func trulioo(_ call: RowCall) async -> RowCallResult {
+        var result = RowCallResult(record: call.record)
+        guard let client = providers.trulioo, let flowID else {
+            result.record.fail("provider_request_invalid", message: "no Trulioo client or flow id was configured")
+            return result
+        }
+        if !call.signedURLOnly {
+            var data: [String: String] = [:]
+            for input in call.inputs { data[input.name] = input.value }
+            let externalID = TruliooExternalID.make(call.record.inputHash)
+            do {
+                let answer = try await client.initialise(
+                    TruliooInitRequest(flowId: flowID, externalId: externalID, data: data),
+                    idempotencyKey: call.record.inputHash)
+                result.requests["inits", default: 0] += 1
+                result.record.remoteID = answer.userStateId
+                result.record.remoteStatus = "NOT_STARTED"
+                result.record.state = .acknowledged
+                result.record.clearError()
+            } catch {
+                result.failure = error
+                // Trulioo documents no idempotency: an init that may have arrived is never sent blindly again.
+                record(error, in: &result.record)
+                return result
+            }
+        }
+        guard signedURL, let userStateID = result.record.remoteID else { return result }
+        do {
+            let link = try await client.signedURL(
+                TruliooSignedURLRequest(flowId: flowID, userStateId: userStateID, redirectUrl: redirectURL))
+            result.requests["signed_urls", default: 0] += 1
+            result.record.link = link.url
+            result.record.clearError()
+        } catch {
+            result.failure = error
+            // The user state exists; the next run asks for the link again.
+            result.record.errorCode = error.stableCode
+            result.record.errorMessage = "signed url: " + error.message
+        }
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+import CheckInputs
+import ProviderAPI
+import Spreadsheet
+
+/// Everything a run needs, built by the command line from flags over the job file over defaults.
+public struct RunConfiguration: Sendable {
+    public var settings: CheckSettings
+    public var readOptions: ReadOptions
+    /// Where reports, error files and summaries go.
+    public var outDirectory: String = "."
+    /// The report's format; nil writes the input's.
+    public var reportFormat: SpreadsheetFormat?
+    /// Provider calls in flight at once.
+    public var concurrency: Int = 8
+    /// Most new rows sent per second; nil sends as fast as answers come.
+    public var rate: Double?
+    /// How long to keep looking for results once every row is sent; rows still running then are
+    /// `pending` and `collect` finishes them.
+    public var wait: Duration = .seconds(300)
+    /// Map, validate and report, but call no provider.
+    public var dryRun: Bool = false
+    /// Trulioo: a signed URL per row for the hosted flow.
+    public var signedURL: Bool = false
+    /// Trulioo: the Workflow Studio flow every row starts.
+    public var flowID: String?
+    /// Trulioo: where the hosted flow sends the person at the end.
+    public var redirectURL: String?
+    /// Rows in a row whose calls fail with the provider down (after retries) before the run stops
+    /// sending and exits 69.
+    public var circuitBreakerThreshold: Int = 10
+    /// Count the rows before sending, so progress can show a total and an ETA.
+    public var countRowsFirst: Bool = true
+    /// Waits between looks at a running check: the first, and the longest.
+    public var pollBase: Duration = .seconds(1)
+    public var pollCap: Duration = .seconds(30)
+
+    public init(settings: CheckSettings, readOptions: ReadOptions = ReadOptions()) {
+        self.settings = settings
+        self.readOptions = readOptions
+    }
+
+    public var mode: Provider { settings.provider }
+}
+
+/// The provider clients a run may call; only the mode's own is needed.
+public struct RunProviders: Sendable {
+    public var truora: TruoraClient?
+    public var trulioo: TruliooClient?
+
+    public init(truora: TruoraClient? = nil, trulioo: TruliooClient? = nil) {
+        self.truora = truora
+        self.trulioo = trulioo
+    }
+}

@@ -1,0 +1,357 @@
+import CheckInputs
+import Crypto
+import Foundation
+import ProviderAPI
+import Spreadsheet
+
+/// What a run of one input produced.
+public struct RunResult: Sendable {
+    public var summary: RunSummary
+    public var summaryPath: String
+    public var stopReason: StopReason?
+
+    /// DESIGN's exit code for this run: 0 when every row is ok (a dry run: when every row is
+    /// valid), 2 when some are not, 69/75/77 when the run stopped early, 130 when interrupted.
+    public var exitCode: Int32 {
+        switch stopReason {
+        case .interrupted: return 130
+        case .circuitOpen: return ExitStatus.unavailable
+        case .credentialsRefused: return ExitStatus.credentials
+        case .rateLimited: return ExitStatus.temporary
+        case nil:
+            if summary.dryRun { return summary.failed == 0 ? ExitStatus.ok : ExitStatus.someRowsNotOK }
+            return summary.ok == summary.rowsRead ? ExitStatus.ok : ExitStatus.someRowsNotOK
+        }
+    }
+}
+
+/// Runs one input: maps and validates every row, sends each valid row once (resuming from the
+/// ledger), looks for results until `wait` runs out, and writes the report, the error file and
+/// the summary. Row problems become failed rows; only what stops the whole file is thrown.
+public struct RunEngine: Sendable {
+    public let configuration: RunConfiguration
+    public let providers: RunProviders
+    public let ledger: Ledger
+    public let control: RunControl
+    public let observe: @Sendable (RunProgress) -> Void
+
+    public init(configuration: RunConfiguration, providers: RunProviders, ledger: Ledger, control: RunControl,
+                observe: @escaping @Sendable (RunProgress) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.providers = providers
+        self.ledger = ledger
+        self.control = control
+        self.observe = observe
+    }
+
+    var caller: RowCaller {
+        RowCaller(mode: configuration.mode, providers: providers, flowID: configuration.flowID,
+                  signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
+                  pollBase: configuration.pollBase)
+    }
+
+    public func run(input: String) async throws(PipelineError) -> RunResult {
+        let started = Date()
+        let file: FileValidation
+        let sha256: String
+        do {
+            file = try FileValidation(path: input, settings: configuration.settings,
+                                      readOptions: configuration.readOptions)
+            sha256 = try FileDigest.sha256(path: input)
+        } catch {
+            throw PipelineError.from(error, file: input)
+        }
+        let mode = configuration.mode.rawValue
+        let fileID = try ledger.registerFile(sha256: sha256, path: input)
+        var plan = ReportPlan(
+            input: input, sha256: sha256, mode: mode, sheet: file.sheetName, delimiter: file.delimiter,
+            limits: configuration.readOptions.limits, headerRow: file.headerRow, inputFormat: file.format,
+            reportFormat: configuration.reportFormat ?? file.format, textColumns: file.mapping.textColumns.sorted(),
+            width: file.header.count, outDirectory: configuration.outDirectory, stem: ReportPlan.stem(of: input),
+            country: configuration.settings.country, type: configuration.settings.type, dryRun: configuration.dryRun,
+            startedAt: started, requests: [:], wouldBill: [:])
+        let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
+
+        var total: Int?
+        if configuration.countRowsFirst, !configuration.dryRun, let headerRow = file.headerRow {
+            observe(progress(input, .counting, done: 0, total: nil, since: ContinuousClock.now))
+            total = try? Self.countRows(file, after: headerRow)
+        }
+        let sent = try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan)
+
+        if !configuration.dryRun, configuration.mode.isTruora, !control.isStopped, sent.acknowledged > 0 {
+            let phase = ContinuousClock.now
+            let poller = ResultPoller(ledger: ledger, caller: caller, concurrency: configuration.concurrency,
+                                      control: control)
+            let open = sent.acknowledged
+            let tally = try await poller.poll(fileID: fileID, mode: mode, until: .now + configuration.wait) { done in
+                observe(progress(input, .waiting, done: done, total: open, since: phase))
+            }
+            for (kind, count) in tally.requests { plan.requests[kind, default: 0] += count }
+        }
+
+        if let reason = control.stopReason {
+            plan.skipCode = reason.code
+            plan.skipMessage = reason.skipMessage
+        } else if configuration.dryRun {
+            plan.skipCode = "dry_run"
+            plan.skipMessage = "dry run: this row is valid and would be sent"
+        }
+        plan.finishedAt = Date()
+        observe(progress(input, .writing, done: 0, total: nil, since: .now))
+        return try writeOutputs(plan: plan, fileID: fileID, runID: runID, warnings: file.readWarnings,
+                                stopReason: control.stopReason)
+    }
+
+    /// Writes the report, the error file and the summary of `plan`, and closes the run in the ledger.
+    /// With `byRowNumber`, the input is not read (it moved or changed): the report holds the
+    /// result columns of the rows the ledger knows, by row number.
+    func writeOutputs(plan: ReportPlan, fileID: Int64, runID: Int64, warnings: [String], stopReason: StopReason?,
+                      byRowNumber: Bool = false) throws(PipelineError) -> RunResult
+    {
+        let counts: ReportCounts
+        do {
+            if byRowNumber {
+                counts = try RunReport.writeByRowNumber(plan: plan, ledger: ledger, fileID: fileID)
+            } else {
+                counts = try RunReport.write(plan: plan, ledger: ledger, fileID: fileID) { counts in
+                    RunSummary.sheet(plan: plan, counts: counts)
+                }
+            }
+        } catch {
+            throw PipelineError.from(error, file: plan.input)
+        }
+        let summary = RunSummary(plan: plan, counts: counts, stopped: stopReason, warnings: warnings,
+                                 errorsWritten: counts.failed > 0 && !byRowNumber)
+        let countsJSON = (try? JSONEncoder().encode(counts)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        try ledger.finishRun(runID, plan: plan.json(), counts: countsJSON)
+        do {
+            try PrivateFile.write(summary.json(), to: plan.summaryPath)
+        } catch {
+            throw PipelineError.from(error, file: plan.summaryPath)
+        }
+        return RunResult(summary: summary, summaryPath: plan.summaryPath, stopReason: stopReason)
+    }
+
+    // MARK: Sending
+
+    struct SendTally {
+        /// Rows left acknowledged (results to look for).
+        var acknowledged = 0
+    }
+
+    /// Takes the rows one by one, records the failed ones and sends the valid ones, at most
+    /// `concurrency` at once; every call's `sent` mark is committed before the call starts.
+    private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan)
+        async throws(PipelineError) -> SendTally
+    {
+        let rows: ValidatedRows
+        do { rows = try file.rows() } catch { throw PipelineError.from(error, file: file.path) }
+        let caller = self.caller
+        let concurrency = max(1, configuration.concurrency)
+        // Refill in groups, so one transaction carries several answers and several new `sent` marks.
+        let slack = configuration.rate == nil ? max(1, concurrency / 8) : 1
+        let interval = configuration.rate.map { Duration.seconds(1 / max($0, 0.001)) }
+        let mode = configuration.mode
+        let started = ContinuousClock.now
+        var nextSlot = started
+        var cursor = RecordCursor(ledger: ledger, fileID: fileID, mode: mode.rawValue)
+        var writes: [LedgerRecord] = []
+        var batch: [RowCall] = []
+        var inFlight = 0
+        var taken = 0, ok = 0, failed = 0, pending = 0
+        var consecutiveDown = 0
+        var lastEmit = started
+        var failure: PipelineError?
+        var tally = SendTally()
+        var requests: [String: Int] = [:]
+        var wouldBill: [String: Int] = [:]
+        var width = plan.width
+
+        await withTaskGroup(of: RowCallResult.self) { group in
+            func absorb(_ result: RowCallResult) {
+                inFlight -= 1
+                writes.append(result.record)
+                for (kind, count) in result.requests { requests[kind, default: 0] += count }
+                switch result.record.state {
+                case .final: ok += 1
+                case .acknowledged:
+                    if mode == .trulioo { ok += 1 } else { pending += 1 }
+                case .failed: failed += 1
+                case .sent, .unknown: pending += 1
+                }
+                guard let error = result.failure else {
+                    consecutiveDown = 0
+                    return
+                }
+                switch error.stableCode {
+                case "credentials_refused": control.stop(.credentialsRefused)
+                case "provider_rate_limited" where error.retryAfter != nil: control.stop(.rateLimited)
+                case "provider_unreachable", "provider_error", "outcome_unknown":
+                    consecutiveDown += 1
+                    if consecutiveDown >= configuration.circuitBreakerThreshold { control.stop(.circuitOpen) }
+                default: consecutiveDown = 0
+                }
+            }
+            func launch() throws(PipelineError) {
+                try ledger.save(writes + batch.map(\.record))
+                writes.removeAll(keepingCapacity: true)
+                for call in batch {
+                    group.addTask { await caller.call(call) }
+                    inFlight += 1
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            do {
+                while !control.isStopped, let (row, outcome) = try rows.next() {
+                    taken += 1
+                    width = max(width, row.count)
+                    let existing = try cursor.record(for: row.number)
+                    if !outcome.isValid {
+                        var record = LedgerRecord(fileID: fileID, mode: mode.rawValue, sourceRow: row.number,
+                                                  inputHash: "", state: .failed, runID: runID)
+                        let errors = outcome.errors
+                        record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
+                        writes.append(record)
+                        failed += 1
+                    } else if let call = call(for: outcome, row: row.number, existing: existing, fileID: fileID,
+                                              runID: runID, writes: &writes)
+                    {
+                        if configuration.dryRun {
+                            for kind in billableKinds(call) { wouldBill[kind, default: 0] += 1 }
+                        } else {
+                            if let interval {
+                                let now = ContinuousClock.now
+                                if nextSlot > now { try? await Task.sleep(until: nextSlot) }
+                                nextSlot = max(nextSlot, now) + interval
+                            }
+                            batch.append(call)
+                            if inFlight + batch.count >= concurrency || interval != nil {
+                                try launch()
+                                while inFlight > concurrency - slack, let result = await group.next() {
+                                    absorb(result)
+                                }
+                            }
+                        }
+                    } else if let existing {
+                        switch existing.state {
+                        case .final: ok += 1
+                        case .acknowledged: if mode == .trulioo { ok += 1 } else { pending += 1 }
+                        default: pending += 1
+                        }
+                    }
+                    let now = ContinuousClock.now
+                    if now - lastEmit > .milliseconds(200) {
+                        lastEmit = now
+                        observe(RunProgress(file: file.path, phase: .sending, done: taken, total: total, ok: ok,
+                                            failed: failed, pending: pending + inFlight,
+                                            elapsed: (now - started).seconds))
+                    }
+                }
+                try launch()
+            } catch {
+                failure = PipelineError.from(error, file: file.path)
+                batch.removeAll()
+            }
+            while let result = await group.next() { absorb(result) }
+            do {
+                try ledger.save(writes)
+            } catch {
+                failure = failure ?? PipelineError.from(error)
+            }
+        }
+        if let failure { throw failure }
+        plan.width = width
+        for (kind, count) in requests { plan.requests[kind, default: 0] += count }
+        plan.wouldBill = wouldBill
+        tally.acknowledged = try ledger.countByState(fileID: fileID, mode: mode.rawValue)[.acknowledged] ?? 0
+        return tally
+    }
+
+    /// The call to make for a valid row, given what the ledger knows of it; nil when there is none.
+    private func call(for outcome: RowOutcome, row: Int, existing: LedgerRecord?, fileID: Int64, runID: Int64,
+                      writes: inout [LedgerRecord]) -> RowCall?
+    {
+        let mode = configuration.mode
+        let hash = ledger.inputHash(outcome.inputs.lazy.map { ($0.name, $0.value) })
+        var record = LedgerRecord(fileID: fileID, mode: mode.rawValue, sourceRow: row, inputHash: hash, state: .sent,
+                                  runID: runID)
+        var signedURLOnly = false
+        if let existing, existing.inputHash == hash {
+            record = existing
+            switch existing.state {
+            case .final:
+                return nil
+            case .acknowledged:
+                // Never a second check or user state: at most the signed URL that is still missing.
+                guard mode == .trulioo, configuration.signedURL, existing.link == nil else { return nil }
+                signedURLOnly = true
+            case .sent, .unknown:
+                if mode == .trulioo {
+                    // The init may have arrived; it is never sent blindly again.
+                    if existing.state == .sent {
+                        record.state = .unknown
+                        record.errorCode = "outcome_unknown"
+                        record.errorMessage = "the run stopped while this row's init was in flight"
+                        writes.append(record)
+                    }
+                    return nil
+                }
+            // Truora: sending again without force_creation answers with the check that exists.
+            case .failed:
+                guard let code = existing.errorCode, Self.retriedOnRerun.contains(code) else { return nil }
+            }
+        }
+        if !signedURLOnly { record.state = .sent }
+        record.attempts += 1
+        record.runID = runID
+        return RowCall(inputs: outcome.inputs, record: record, signedURLOnly: signedURLOnly)
+    }
+
+    /// Failures worth another try when the same file runs again (the provider was down, busy or
+    /// refused the credentials); a check in error or refused inputs are not.
+    static let retriedOnRerun: Set<String> = [
+        "provider_unreachable", "provider_error", "provider_rate_limited", "credentials_refused",
+        "provider_request_invalid", "outcome_unknown",
+    ]
+
+    private func billableKinds(_ call: RowCall) -> [String] {
+        switch configuration.mode {
+        case .trulioo:
+            return (call.signedURLOnly ? [] : ["inits"]) + (configuration.signedURL ? ["signed_urls"] : [])
+        case .truoraChecks, .truoraBatch:
+            return ["checks"]
+        }
+    }
+
+    private func progress(_ file: String, _ phase: RunProgress.Phase, done: Int, total: Int?,
+                          since: ContinuousClock.Instant) -> RunProgress {
+        RunProgress(file: file, phase: phase, done: done, total: total, ok: 0, failed: 0, pending: 0,
+                    elapsed: (ContinuousClock.now - since).seconds)
+    }
+
+    /// Non-blank rows after the header.
+    static func countRows(_ file: FileValidation, after headerRow: Int) throws -> Int {
+        let reader = try SpreadsheetReader(path: file.path, options: file.readOptions)
+        var count = 0
+        while let row = try reader.next() {
+            if row.number > headerRow, !row.isBlank { count += 1 }
+        }
+        return count
+    }
+}
+
+/// SHA-256 of a file's content, read in 1 MiB chunks.
+enum FileDigest {
+    static func sha256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SpreadsheetError(.readFailed, "the file cannot be opened for reading", file: path)
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return Ledger.hex(hasher.finalize())
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Spreadsheet
+
+/// `NAME.summary.json` of a run, and what `--json` prints: rows read = ok + failed + pending +
+/// skipped, always, the requests made and the billable ones, the duration and the outputs.
+public struct RunSummary: Codable, Sendable, Equatable {
+    public var file: String
+    public var sha256: String
+    public var mode: String
+    public var dryRun: Bool
+    public var rowsRead: Int
+    public var ok: Int
+    public var failed: Int
+    public var pending: Int
+    public var skipped: Int
+    public var accounting: String
+    public var byCode: [String: Int]
+    public var scores: [String: Int]
+    /// Provider requests made, by kind.
+    public var requests: [String: Int]
+    /// The requests that cost money: checks created, Trulioo inits.
+    public var billableRequests: Int
+    /// For a dry run: the billable requests the run would make, by kind.
+    public var wouldBill: [String: Int]
+    public var started: Date
+    public var finished: Date
+    public var durationSeconds: Double
+    public var report: String
+    public var errorsFile: String?
+    /// Why the run stopped sending early, if it did.
+    public var stopped: String?
+    public var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case file, sha256, mode, ok, failed, pending, skipped, accounting, scores, requests, started, finished
+        case report, stopped, warnings
+        case dryRun = "dry_run", rowsRead = "rows_read", byCode = "by_code", billableRequests = "billable_requests"
+        case wouldBill = "would_bill", durationSeconds = "duration_seconds", errorsFile = "errors_file"
+    }
+
+    /// Kinds of request that are billed.
+    static let billableKinds: Set<String> = ["checks_created", "inits"]
+
+    init(plan: ReportPlan, counts: ReportCounts, stopped: StopReason?, warnings: [String], errorsWritten: Bool) {
+        let finished = plan.finishedAt ?? Date()
+        file = plan.input
+        sha256 = plan.sha256
+        mode = plan.mode
+        dryRun = plan.dryRun
+        rowsRead = counts.rowsRead
+        ok = counts.ok
+        failed = counts.failed
+        pending = counts.pending
+        skipped = counts.skipped
+        accounting = "\(counts.rowsRead) rows read = \(counts.ok) ok + \(counts.failed) failed + \(counts.pending) "
+            + "pending + \(counts.skipped) skipped"
+        byCode = counts.byCode
+        scores = counts.scores
+        requests = plan.requests
+        billableRequests = plan.requests.filter { Self.billableKinds.contains($0.key) }.values.reduce(0, +)
+        wouldBill = plan.wouldBill
+        started = plan.startedAt
+        self.finished = finished
+        durationSeconds = (finished.timeIntervalSince(plan.startedAt) * 1000).rounded() / 1000
+        report = plan.reportPath
+        errorsFile = errorsWritten ? plan.errorsPath : nil
+        self.stopped = stopped?.code
+        self.warnings = warnings
+    }
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+    }
+
+    /// The xlsx report's Summary sheet: outcomes (charted), errors by code, scores and the run.
+    static func sheet(plan: ReportPlan, counts: ReportCounts) -> SummarySheet {
+        let iso = ISO8601DateFormatter()
+        var sections = [
+            SummarySheet.Section(
+                title: "Rows by status",
+                lines: [("ok", counts.ok), ("failed", counts.failed), ("pending", counts.pending),
+                        ("skipped", counts.skipped)].map { SummarySheet.Line($0.0, .number(Double($0.1))) },
+                chart: true),
+            SummarySheet.Section(
+                title: "Accounting",
+                lines: [SummarySheet.Line("rows read", .number(Double(counts.rowsRead))),
+                        SummarySheet.Line("rows read = ok + failed + pending + skipped",
+                                          .text(counts.balances ? "yes" : "NO"))]),
+        ]
+        if !counts.byCode.isEmpty {
+            sections.append(SummarySheet.Section(
+                title: "Rows by error code",
+                lines: counts.byCode.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                    .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
+        }
+        if plan.mode != "trulioo" {
+            let buckets = (0..<5).map { RunReport.scoreBucket((Double($0) + 0.5) / 5) }
+            sections.append(SummarySheet.Section(
+                title: "Scores of finished checks",
+                lines: buckets.map { SummarySheet.Line($0, .number(Double(counts.scores[$0] ?? 0))) }))
+        }
+        var run: [SummarySheet.Line] = [
+            SummarySheet.Line("file", .text(plan.input)), SummarySheet.Line("file SHA-256", .text(plan.sha256)),
+            SummarySheet.Line("mode", .text(plan.mode + (plan.dryRun ? " (dry run)" : ""))),
+            SummarySheet.Line("country", .text(plan.country ?? "from the rows")),
+            SummarySheet.Line("type", .text(plan.type ?? "from the rows")),
+            SummarySheet.Line("started", .text(iso.string(from: plan.startedAt))),
+            SummarySheet.Line("finished", .text(iso.string(from: plan.finishedAt ?? Date()))),
+        ]
+        for (kind, count) in plan.requests.sorted(by: { $0.key < $1.key }) {
+            run.append(SummarySheet.Line("requests: \(kind)", .number(Double(count))))
+        }
+        for (kind, count) in plan.wouldBill.sorted(by: { $0.key < $1.key }) {
+            run.append(SummarySheet.Line("would bill: \(kind)", .number(Double(count))))
+        }
+        sections.append(SummarySheet.Section(title: "Run", lines: run))
+        return SummarySheet(name: "Summary", sections: sections)
+    }
+}

@@ -1,0 +1,175 @@
+import ArgumentParser
+import CheckInputs
+import Foundation
+import Pipeline
+import Spreadsheet
+
+/// `idbatch run`: every valid row submitted exactly once, results merged into a report.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Send every valid row to the provider once and write the merged report.",
+        discussion: """
+            Maps and validates every row, then sends each valid row (truora-checks: one check per row, \
+            then looks for its result until --wait runs out; trulioo: one init per row, and a signed URL \
+            with --signed-url). A ledger in --state records every row before and after its call, so running \
+            the same file again resumes: no row that has a check or a user state is sent again. Rows still \
+            running are pending; 'idbatch collect' finishes them later.
+
+            Writes to --out: NAME.report.xlsx|csv (every input row and column, in order, then idbatch_row, \
+            idbatch_status ok|failed|pending|skipped, idbatch_error_code, idbatch_error_message and the \
+            provider's columns; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
+            in the input's format, to fix and run again) and NAME.summary.json (rows read = ok + failed + \
+            pending + skipped). All are created 0600 and appear whole or not at all.
+
+            Credentials come from the environment only: TRUORA_API_KEY, TRULIOO_CLIENT_ID, \
+            TRULIOO_CLIENT_SECRET (or NAME_FILE); --sandbox needs none. Ctrl-C stops taking rows, lets the \
+            calls in flight finish and writes the reports; a second Ctrl-C quits at once (the ledger still \
+            resumes correctly). Exit codes: 0 every row ok, 2 some rows failed, pending or skipped, 64 usage, \
+            65 input unreadable, 66 input missing, 69 provider unavailable (circuit open), 73 output cannot \
+            be created, 75 rate-limited to a stop, 77 credentials missing or refused, 78 bad job file, \
+            130 interrupted.
+            """
+    )
+
+    @Argument(help: "The CSV or xlsx files to run, one after another.")
+    var inputs: [String]
+
+    @OptionGroup var check: CheckOptions
+
+    @Option(help: ArgumentHelp("Folder for the reports, error files and summaries.", valueName: "DIR"))
+    var out: String = "."
+
+    @Option(help: ArgumentHelp("xlsx, csv or same (the input's format; default: the job file's, else same).",
+                               valueName: "FORMAT"))
+    var reportFormat: JobFile.ReportFormat?
+
+    @OptionGroup var providerOptions: ProviderOptions
+
+    @Option(help: ArgumentHelp("Most new rows sent per second (default: as fast as answers come).",
+                               valueName: "PER_SECOND"))
+    var rate: Double?
+
+    @Option(help: ArgumentHelp("How long to look for results once every row is sent (90s, 10m, 2h; 0s: none).",
+                               valueName: "DURATION"))
+    var wait: String = "5m"
+
+    @Flag(help: "Map, validate and write the report and error file, and count the billable requests, without calling any provider.")
+    var dryRun = false
+
+    @Flag(help: "Print the summary as one JSON object on stdout.")
+    var json = false
+
+    @Flag(help: "Trulioo: also create a signed URL per row for the hosted flow.")
+    var signedURL = false
+
+    @Option(help: ArgumentHelp("Trulioo: the Workflow Studio flow to start (default: the job file's).",
+                               valueName: "ID"))
+    var flowID: String?
+
+    @Option(help: ArgumentHelp("Trulioo: where the hosted flow sends the person at the end.", valueName: "URL"))
+    var redirectURL: String?
+
+    @OptionGroup var inputOptions: InputOptions
+
+    func validate() throws {
+        guard DurationText.parse(wait) != nil else { throw ValidationError("--wait takes a duration such as 90s, 10m or 2h") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
+    }
+
+    func run() async throws {
+        let job = try check.jobFile()
+        let settings = job.settings
+        if settings.provider == .truoraBatch {
+            FileHandleOutput.stderr("idbatch: error: truora-batch runs are not available yet; use truora-checks\n")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try OutputFolder.ensure(out)
+        var configuration = RunConfiguration(settings: settings, readOptions: inputOptions.readOptions)
+        configuration.outDirectory = out
+        switch reportFormat ?? job.reportFormat ?? .same {
+        case .xlsx: configuration.reportFormat = .xlsx
+        case .csv: configuration.reportFormat = .csv
+        case .same: configuration.reportFormat = nil
+        }
+        configuration.concurrency = providerOptions.concurrency
+        configuration.rate = rate
+        configuration.wait = DurationText.parse(wait) ?? .seconds(300)
+        configuration.dryRun = dryRun
+        configuration.signedURL = signedURL || job.trulioo?.signedURL == true
+        configuration.redirectURL = redirectURL ?? job.trulioo?.redirectURL
+
+        let ledger = dryRun ? Ledger() : try providerOptions.ledger()
+        var connection: ProviderOptions.Connection?
+        if !dryRun {
+            connection = try await providerOptions.connect([settings.provider])
+            configuration.flowID = flowID ?? job.trulioo?.flowID ?? connection?.defaultFlowID
+            if settings.provider == .trulioo, configuration.flowID == nil {
+                await connection?.close()
+                FileHandleOutput.stderr("idbatch: error: a trulioo run needs the flow to start: --flow-id ID, "
+                                        + "or trulioo: flow_id: in the job file\n")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        let control = RunControl()
+        Interruption.stopGracefully(control)
+        let view = RunProgressView()
+        let engine = RunEngine(configuration: configuration, providers: connection?.providers ?? RunProviders(),
+                               ledger: ledger, control: control, observe: { view.show($0) })
+        var results: [RunResult] = []
+        var failure: PipelineError?
+        for input in inputs where !control.isStopped {
+            do {
+                results.append(try await engine.run(input: input))
+            } catch {
+                failure = error
+                break
+            }
+        }
+        view.finish()
+        await connection?.close()
+        for result in results { Self.print(result) }
+        if json, !results.isEmpty {
+            FileHandleOutput.stdout(results.count == 1 ? results[0].summary.json() : RunCommand.combined(results))
+        }
+        if let failure { throw Console.fail(failure) }
+        let code = results.map(\.exitCode).max { Self.severity($0) < Self.severity($1) } ?? 0
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Which exit code wins when several files ran.
+    static func severity(_ code: Int32) -> Int {
+        [0, 2, 75, 69, 77, 130].firstIndex(of: code) ?? 6
+    }
+
+    static func combined(_ results: [RunResult]) -> String {
+        "{\"runs\": [\n" + results.map { $0.summary.json().trimmingCharacters(in: .newlines) }.joined(separator: ",\n")
+            + "\n]}\n"
+    }
+
+    static func print(_ result: RunResult) {
+        let summary = result.summary
+        for warning in summary.warnings { Console.warning("\(summary.file): \(warning)") }
+        var lines = ["\(summary.file): \(summary.accounting) (\(Console.clock(summary.durationSeconds)))"]
+        if summary.dryRun {
+            let bill = summary.wouldBill.sorted { $0.key < $1.key }.map { "\($1) \($0)" }.joined(separator: ", ")
+            lines.append("  dry run: nothing was sent; billable requests a run would make: \(bill.isEmpty ? "none" : bill)")
+        } else {
+            let made = summary.requests.sorted { $0.key < $1.key }.map { "\($1) \($0)" }.joined(separator: ", ")
+            lines.append("  requests: \(made.isEmpty ? "none" : made) (billable: \(summary.billableRequests))")
+        }
+        for (code, count) in summary.byCode.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+            lines.append("  \(code): \(count) row(s)")
+        }
+        if let stopped = summary.stopped { lines.append("  stopped early: \(stopped)") }
+        lines.append("  report: \(summary.report)")
+        if let errors = summary.errorsFile { lines.append("  failed rows: \(errors)") }
+        lines.append("  summary: \(result.summaryPath)")
+        if summary.pending > 0, !summary.dryRun {
+            lines.append("  \(summary.pending) row(s) pending: 'idbatch collect' fetches their results later")
+        }
+        for line in lines { Console.note(line) }
+    }
+}
+
+extension JobFile.ReportFormat: ExpressibleByArgument {}
