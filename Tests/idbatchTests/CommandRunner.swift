@@ -20,21 +20,56 @@ enum CommandRunner {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("idbatch").path
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+    /// Runs `idbatch` to its end. `environment` is added to this process's, without any provider
+    /// credential or base URL of its own (a test names those it wants).
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
+        -> CommandResult
+    {
+        try start(arguments, in: directory, environment: environment).finish()
+    }
+
+    /// Starts `idbatch` and returns at once, so a test can signal or kill it.
+    static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
+        -> Running
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRUORA_") && !$0.key.hasPrefix("TRULIOO_") }
+        variables.merge(environment) { $1 }
+        process.environment = variables
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let running = Running(process: process)
+        process.standardOutput = running.out
+        process.standardError = running.err
+        try process.run()
+        return running
+    }
+
+    /// A started `idbatch`.
+    struct Running {
+        let process: Process
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+
+        func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// Waits for it to end and returns what it printed.
+        func finish() -> CommandResult {
+            // Both pipes are drained at once, so a chatty child never blocks on a full pipe.
+            nonisolated(unsafe) var stderr = Data()
+            let group = DispatchGroup()
+            group.enter()
+            DispatchQueue.global().async {
+                stderr = err.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            group.wait()
+            process.waitUntilExit()
+            return CommandResult(exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                                 stderr: String(decoding: stderr, as: UTF8.self))
+        }
     }
 
     /// A checked-in spreadsheet fixture (shared with the Spreadsheet tests).

@@ -18,6 +18,10 @@ struct ProviderOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Provider calls in flight at once.", valueName: "N"))
     var concurrency = 8
 
+    // For tests and benchmarks: attempts per request and the first backoff wait.
+    @Option(help: .hidden) var retryAttempts: Int = RetryPolicy().maxAttempts
+    @Option(help: .hidden) var retryBaseMs: Int = 1_000
+
     @Option(help: .hidden) var sandboxSpeed: Double = 60
     @Option(help: .hidden) var sandboxFaults: String?
     @Option(help: .hidden) var sandboxLatency: String?
@@ -48,6 +52,7 @@ struct ProviderOptions: ParsableArguments {
     func connect(_ modes: Set<Provider>, requireAll: Bool = true) async throws -> Connection {
         let transport = AsyncHTTPTransport(connectionsPerHost: concurrency)
         var connection = Connection(transport: transport)
+        let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
         if sandbox {
             var configuration = SandboxConfiguration()
             configuration.speed = sandboxSpeed
@@ -64,12 +69,12 @@ struct ProviderOptions: ParsableArguments {
             }
             connection.sandbox = running
             connection.providers.truora = TruoraClient(
-                configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: running.baseURL),
+                configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: running.baseURL, retry: retry),
                 transport: transport)
             connection.providers.trulioo = TruliooClient(
                 configuration: TruliooConfiguration(
                     clientID: configuration.truliooClientID, clientSecret: configuration.truliooClientSecret,
-                    baseURL: running.baseURL),
+                    baseURL: running.baseURL, retry: retry),
                 transport: transport)
             connection.defaultFlowID = Sandbox.truliooFlowID
             return connection
@@ -78,7 +83,7 @@ struct ProviderOptions: ParsableArguments {
         do {
             if modes.contains(where: \.isTruora) {
                 do {
-                    connection.providers.truora = TruoraClient(configuration: try environment.truora(),
+                    connection.providers.truora = TruoraClient(configuration: try environment.truora(retry: retry),
                                                                transport: transport)
                 } catch where !requireAll {
                     Console.warning("Truora rows are not looked at: \(error.reason)")
@@ -86,7 +91,7 @@ struct ProviderOptions: ParsableArguments {
             }
             if modes.contains(.trulioo) {
                 do {
-                    connection.providers.trulioo = TruliooClient(configuration: try environment.trulioo(),
+                    connection.providers.trulioo = TruliooClient(configuration: try environment.trulioo(retry: retry),
                                                                  transport: transport)
                 } catch where !requireAll {
                     Console.warning("Trulioo rows are not looked at: \(error.reason)")
