@@ -215,16 +215,29 @@ public final class Ledger: Sendable {
         try read { db in
             try LedgerRecord.fetchAll(
                 db,
-                sql: "SELECT * FROM row WHERE file_id = ? AND mode = ? AND source_row > ? ORDER BY source_row LIMIT ?",
+                sql: "SELECT \(Self.rowColumns) FROM row WHERE file_id = ? AND mode = ? AND source_row > ? ORDER BY source_row LIMIT ?",
                 arguments: [fileID, mode, row, limit])
         }
     }
+
+    /// The row table's columns in the order ``LedgerRecord/init(row:)`` reads them.
+    static let rowColumns = """
+        file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
+        remote_status, score, id_score, name_score, link, polls, next_poll, run_id
+        """
 
     /// Writes every record in one transaction, replacing earlier versions of the same rows.
     public func save(_ records: [LedgerRecord]) throws(PipelineError) {
         guard !records.isEmpty else { return }
         try write { db in
-            for record in records { try record.insert(db, onConflict: .replace) }
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO row (file_id, mode, source_row, input_hash, state, attempts, remote_id,
+                        error_code, error_column, error_message, remote_status, score, id_score, name_score, link,
+                        polls, next_poll, run_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for record in records { try insert.execute(arguments: record.arguments) }
         }
     }
 
@@ -236,7 +249,7 @@ public final class Ledger: Sendable {
             try LedgerRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM row WHERE file_id = ? AND mode = ? AND state = 'acknowledged'
+                    SELECT \(Self.rowColumns) FROM row WHERE file_id = ? AND mode = ? AND state = 'acknowledged'
                       AND (next_poll IS NULL OR next_poll <= ?) AND source_row > ?
                     ORDER BY source_row LIMIT ?
                     """,

@@ -58,6 +58,34 @@ public struct LedgerRecord: Sendable, Equatable, Codable, FetchableRecord, Persi
         case nameScore = "name_score", link, polls, nextPoll = "next_poll", runID = "run_id"
     }
 
+    /// Read by column position, in the table's order (faster than `Decodable` on every page of rows).
+    public init(row: GRDB.Row) throws {
+        fileID = row[0]
+        mode = row[1]
+        sourceRow = row[2]
+        inputHash = row[3]
+        state = RowState(rawValue: row[4]) ?? .unknown
+        attempts = row[5]
+        remoteID = row[6]
+        errorCode = row[7]
+        errorColumn = row[8]
+        errorMessage = row[9]
+        remoteStatus = row[10]
+        score = row[11]
+        idScore = row[12]
+        nameScore = row[13]
+        link = row[14]
+        polls = row[15]
+        nextPoll = row[16]
+        runID = row[17]
+    }
+
+    /// The values in the table's column order, for the ledger's prepared insert.
+    var arguments: StatementArguments {
+        [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
+         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID]
+    }
+
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {
         self.fileID = fileID
         self.mode = mode

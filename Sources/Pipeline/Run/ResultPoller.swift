@@ -76,9 +76,9 @@ struct ResultPoller: Sendable {
                 }
             case .truoraChecks, .truoraBatch:
                 guard let client = caller.providers.truora else { return unchanged }
-                let output = try await client.getCheck(remoteID)
+                let check = try await client.checkBrief(remoteID)
                 result.requests["polls", default: 0] += 1
-                caller.apply(output.check, to: &result.record, now: now)
+                caller.apply(check, to: &result.record, now: now)
             }
         } catch {
             // A failed look changes nothing but when to look again.

@@ -56,10 +56,10 @@ struct RowCaller: Sendable {
         var lookups = 0
         while true {
             do {
-                let (output, created) = try await client.createCheck(request)
+                let (check, created) = try await client.createCheckBrief(request)
                 result.requests[created ? "checks_created" : "checks_found", default: 0] += 1
-                result.record.remoteID = output.check.checkID
-                apply(output.check, to: &result.record, now: Date().timeIntervalSince1970)
+                result.record.remoteID = check.checkID
+                apply(check, to: &result.record, now: Date().timeIntervalSince1970)
                 return result
             } catch {
                 if error.kind == .ambiguous || error.kind == .decoding, lookups < Self.lookupsAfterNoAnswer {
@@ -75,7 +75,7 @@ struct RowCaller: Sendable {
     }
 
     /// Puts a check's status and scores on its record: final when completed or in error.
-    func apply(_ check: TruoraCheck, to record: inout LedgerRecord, now: Double) {
+    func apply(_ check: TruoraCheckBrief, to record: inout LedgerRecord, now: Double) {
         record.remoteStatus = check.status
         record.clearError()
         if check.score >= 0 { record.score = check.score }

@@ -21,6 +21,44 @@ public struct TruoraCheckOutput: Codable, Sendable, Equatable {
     }
 }
 
+/// The part of a check a bulk run keeps: id, status and the three scores, decoded from the same
+/// `{"check": {...}}` answer with everything else skipped.
+public struct TruoraCheckBrief: Decodable, Sendable, Equatable {
+    public var checkID: String
+    /// `not_started`, `in_progress`, `delayed`, `completed`, `error`.
+    public var status: String
+    /// 0...1, 1 = low risk; -1 while not computed.
+    public var score: Double
+    public var idScore: Double?
+    public var nameScore: Double?
+
+    public init(checkID: String, status: String, score: Double = -1, idScore: Double? = nil, nameScore: Double? = nil) {
+        self.checkID = checkID
+        self.status = status
+        self.score = score
+        self.idScore = idScore
+        self.nameScore = nameScore
+    }
+
+    public var isFinal: Bool { TruoraCheck.finalStatuses.contains(status) }
+
+    private enum Outer: String, CodingKey { case check }
+    private enum Inner: String, CodingKey {
+        case checkID = "check_id", status, score, idScore = "id_score", nameScore = "name_score"
+        case homonymScore = "homonym_score"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let check = try decoder.container(keyedBy: Outer.self).nestedContainer(keyedBy: Inner.self, forKey: .check)
+        func number(_ key: Inner) -> Double? { (try? check.decodeIfPresent(LooseDouble.self, forKey: key))??.value }
+        checkID = try check.decode(String.self, forKey: .checkID)
+        status = try check.decodeIfPresent(String.self, forKey: .status) ?? ""
+        score = number(.score) ?? -1
+        idScore = number(.idScore)
+        nameScore = number(.nameScore) ?? number(.homonymScore)
+    }
+}
+
 /// A background check. Inputs sent at creation are echoed back under their own names.
 public struct TruoraCheck: Codable, Sendable, Equatable {
     public var checkID: String
