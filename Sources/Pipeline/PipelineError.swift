@@ -19,6 +19,8 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
     public static let stateUnusable = "state_unusable"
     public static let usage = "usage"
     public static let jobInvalid = "job_invalid"
+    /// An explicit binding names a column or an input that does not exist.
+    public static let mappingInvalid = "mapping_invalid"
 
     public var description: String { (file.map { "\($0): " } ?? "") + message }
 
@@ -32,7 +34,7 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
         case let error as SpreadsheetError:
             return PipelineError(error.code.rawValue, error.description)
         case let problem as ColumnMapper.Problem:
-            return PipelineError(usage, problem.message, file: file)
+            return PipelineError(mappingInvalid, problem.message, file: file)
         case let problem as JobFile.Problem:
             return PipelineError(jobInvalid, problem.description)
         case let error as ProviderError:
@@ -58,6 +60,8 @@ public enum ExitStatus {
     public static let temporary: Int32 = 75
     public static let credentials: Int32 = 77
     public static let configuration: Int32 = 78
+    /// Stopped by Ctrl-C (128 + SIGINT).
+    public static let interrupted: Int32 = 130
 
     /// The exit code for a stable error code from any module.
     public static func code(for code: String) -> Int32 {
@@ -65,7 +69,7 @@ public enum ExitStatus {
         case SpreadsheetError.Code.fileMissing.rawValue: return inputMissing
         case SpreadsheetError.Code.writeFailed.rawValue: return cannotCreate
         case PipelineError.usage: return usage
-        case PipelineError.jobInvalid: return configuration
+        case PipelineError.jobInvalid, PipelineError.mappingInvalid: return configuration
         case PipelineError.credentialsMissing, "credentials_refused": return credentials
         case "provider_unreachable", "provider_error", "circuit_open": return unavailable
         case "provider_rate_limited", "lock_held": return temporary

@@ -14,7 +14,7 @@ public struct RunResult: Sendable {
     /// valid), 2 when some are not, 69/75/77 when the run stopped early, 130 when interrupted.
     public var exitCode: Int32 {
         switch stopReason {
-        case .interrupted: return 130
+        case .interrupted: return ExitStatus.interrupted
         case .circuitOpen: return ExitStatus.unavailable
         case .credentialsRefused: return ExitStatus.credentials
         case .rateLimited: return ExitStatus.temporary

@@ -64,7 +64,7 @@ struct CollectCommand: AsyncParsableCommand {
             FileHandleOutput.stdout(collected.count == 1 ? collected[0].result.summary.json()
                                     : RunCommand.combined(collected.map(\.result)))
         }
-        if control.stopReason == .interrupted { throw ExitCode(130) }
-        if collected.contains(where: { $0.result.summary.ok != $0.result.summary.rowsRead }) { throw ExitCode(2) }
+        if control.stopReason == .interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if collected.contains(where: { $0.result.summary.ok != $0.result.summary.rowsRead }) { throw ExitCode(ExitStatus.someRowsNotOK) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CheckInputs
 import Foundation
+import Pipeline
 import Spreadsheet
 
 /// `idbatch inspect`: what a file is and what is in it, for people and (with `--json`) scripts.
@@ -68,10 +69,8 @@ struct Inspect: ParsableCommand {
         do {
             report = try Inspect.inspect(input, settings: settings, options: inputOptions.readOptions,
                                          sampleRows: max(0, sampleRows))
-        } catch let error as SpreadsheetError {
-            throw Console.fail(error)
-        } catch let problem as ColumnMapper.Problem {
-            throw check.fail(problem)
+        } catch {
+            throw check.fail(PipelineError.from(error, file: input))
         }
         if json {
             let encoder = JSONEncoder()

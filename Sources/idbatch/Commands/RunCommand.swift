@@ -132,14 +132,15 @@ struct RunCommand: AsyncParsableCommand {
         if json, !results.isEmpty {
             FileHandleOutput.stdout(results.count == 1 ? results[0].summary.json() : RunCommand.combined(results))
         }
-        if let failure { throw Console.fail(failure) }
+        if let failure { throw check.fail(failure) }
         let code = results.map(\.exitCode).max { Self.severity($0) < Self.severity($1) } ?? 0
         if code != 0 { throw ExitCode(code) }
     }
 
     /// Which exit code wins when several files ran.
     static func severity(_ code: Int32) -> Int {
-        [0, 2, 75, 69, 77, 130].firstIndex(of: code) ?? 6
+        [ExitStatus.ok, ExitStatus.someRowsNotOK, ExitStatus.temporary, ExitStatus.unavailable,
+         ExitStatus.credentials, ExitStatus.interrupted].firstIndex(of: code) ?? 6
     }
 
     static func combined(_ results: [RunResult]) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import ProviderAPI
 import Sandbox
 
@@ -75,7 +76,7 @@ struct SandboxCommand: AsyncParsableCommand {
             running = try await sandbox.start()
         } catch {
             FileHandleOutput.stderr("idbatch sandbox: cannot listen on \(host):\(port) (is it in use? try --port 0)\n")
-            throw ExitCode(69)
+            throw ExitCode(ExitStatus.unavailable)
         }
         let (signals, continuation) = AsyncStream<Int32>.makeStream()
         Interruption.takeOver { continuation.yield($0) }

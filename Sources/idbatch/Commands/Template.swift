@@ -88,24 +88,24 @@ struct TemplateCommand: ParsableCommand {
         var header = Row(number: 1)
         for column in template.columns { header.append(Cell(text: column.header, type: .text)) }
         do {
-            switch format {
-            case .csv:
-                try CSVWriter(path: path).writeAll([header])
-                let jobPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".job.yaml"
-                try PrivateFile.write(JobSkeleton.text(for: template), to: jobPath)
-            case .xlsx:
-                var options = XLSXWriter.Options(sheetName: template.provider == .trulioo ? "Personas" : "Checks")
+            var options = WriteOptions(sheetName: template.provider == .trulioo ? "Personas" : "Checks")
+            if format == .xlsx {
                 for (index, column) in template.columns.enumerated() {
                     if column.isText { options.textColumns.insert(index) }
-                    if !column.choices.isEmpty { options.choices[index] = column.choices }
-                    if column.required { options.highlightedColumns.insert(index) }
-                    options.headerNotes[index] = column.note
-                    options.columnWidths[index] = max(14, Double(column.header.count) + 4)
+                    if !column.choices.isEmpty { options.xlsx.choices[index] = column.choices }
+                    if column.required { options.xlsx.highlightedColumns.insert(index) }
+                    options.xlsx.headerNotes[index] = column.note
+                    options.xlsx.columnWidths[index] = max(14, Double(column.header.count) + 4)
                 }
-                options.extraSheets = [XLSXWriter.ExtraSheet(name: "Instructions", rows: template.instructions,
-                                                             widths: [24, 24, 80, 40])]
-                options.reproducible = true
-                try XLSXWriter(path: path, options: options).writeAll([header])
+                options.xlsx.extraSheets = [XLSXWriter.ExtraSheet(name: "Instructions", rows: template.instructions,
+                                                                  widths: [24, 24, 80, 40])]
+                options.xlsx.reproducible = true
+            }
+            try SpreadsheetWriter.open(path: path, format: format, options: options).writeAll([header])
+            if format == .csv {
+                // A CSV header cannot carry notes and dropdowns: a commented job file beside it does.
+                let jobPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".job.yaml"
+                try PrivateFile.write(JobSkeleton.text(for: template), to: jobPath)
             }
         } catch let error as SpreadsheetError {
             throw Console.fail(error)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckInputs
+import Pipeline
 import Spreadsheet
 
 /// The job file and the flags that override it: provider, country, type and column mapping.
@@ -46,7 +47,7 @@ struct CheckOptions: ParsableArguments {
                 file = try JobFile.load(path: job)
             } catch {
                 FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
-                throw ExitCode(78)
+                throw ExitCode(ExitStatus.configuration)
             }
         }
         var settings = file.settings
@@ -69,10 +70,12 @@ struct CheckOptions: ParsableArguments {
         return file
     }
 
-    /// Prints a mapping problem and returns its exit code: 64 when flags were involved, else 78.
-    func fail(_ problem: ColumnMapper.Problem) -> ExitCode {
-        FileHandleOutput.stderr("idbatch: error: \(problem.message)\n")
-        return ExitCode(mappings.isEmpty && job != nil ? 78 : 64)
+    /// Prints a run's error and returns its exit code. A mapping problem is the job file's (78)
+    /// unless --map flags were given (64); every other code maps through ``ExitStatus``.
+    func fail(_ error: PipelineError) -> ExitCode {
+        guard error.code == PipelineError.mappingInvalid else { return Console.fail(error) }
+        FileHandleOutput.stderr("idbatch: error: \(error.message)\n")
+        return ExitCode(mappings.isEmpty && job != nil ? ExitStatus.configuration : ExitStatus.usage)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 
 /// Where reports and summaries go.
 enum OutputFolder {
@@ -14,7 +15,7 @@ enum OutputFolder {
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
             FileHandleOutput.stderr("idbatch: error: cannot create the folder '\(path)'\n")
-            throw ExitCode(73)
+            throw ExitCode(ExitStatus.cannotCreate)
         }
     }
 
