@@ -83,6 +83,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Spreadsheet"]
+        ),
         .executableTarget(
             name: "idbatch-bench",
             dependencies: ["Spreadsheet", "ProviderAPI", "Sandbox"],
@@ -104,11 +108,11 @@ let package = Package(
         .testTarget(
             name: "idbatchTests",
             // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI", "Pipeline", "Sandbox"]
+            dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI", "Pipeline", "Sandbox", "TestSupport"]
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Sandbox", "Spreadsheet", "CheckInputs", "ProviderAPI"]
+            dependencies: ["Pipeline", "Sandbox", "Spreadsheet", "CheckInputs", "ProviderAPI", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,24 +5,9 @@ import ProviderAPI
 import Sandbox
 import Spreadsheet
 import Testing
+import TestSupport
 
-/// The last cells of every data row of a report: the idbatch and provider columns.
-func reportRows(_ path: String) throws -> [[String: String]] {
-    let reader = try SpreadsheetReader(path: path)
-    var header: [String] = []
-    var rows: [[String: String]] = []
-    while let row = try reader.next() {
-        let cells = row.cells.map(\.text)
-        if header.isEmpty {
-            header = cells
-            continue
-        }
-        var values: [String: String] = [:]
-        for (index, name) in header.enumerated() where index < cells.count { values[name] = cells[index] }
-        rows.append(values)
-    }
-    return rows
-}
+func reportRows(_ path: String) throws -> [[String: String]] { try SheetTable.rows(path) }
 
 @Suite("the run pipeline against the sandbox")
 struct RunEngineTests {

@@ -3,23 +3,9 @@ import ProviderAPI
 import Sandbox
 import Spreadsheet
 import Testing
+import TestSupport
 
-/// Header → value for every data row of a report or error file.
-private func table(_ path: String) throws -> [[String: String]] {
-    let reader = try SpreadsheetReader(path: path)
-    var header: [String] = []
-    var rows: [[String: String]] = []
-    while let row = try reader.next() {
-        let cells = row.cells.map(\.text)
-        if header.isEmpty {
-            header = cells
-            continue
-        }
-        rows.append(Dictionary(zip(header, cells + Array(repeating: "", count: max(0, header.count - cells.count))),
-                               uniquingKeysWith: { first, _ in first }))
-    }
-    return rows
-}
+private func table(_ path: String) throws -> [[String: String]] { try SheetTable.rows(path) }
 
 /// A sandbox in the test process that the built binary is pointed at through the environment,
 /// so its counters can be read after the binary has gone.

@@ -64,6 +64,12 @@ enum RunReport {
         }
     }
 
+    static let resultWidths: [String: Double] = [
+        "idbatch_row": 12, "idbatch_status": 15, "idbatch_error_code": 24, "idbatch_error_message": 70,
+        "check_id": 38, "check_status": 14, "score": 8, "id_score": 10, "name_score": 12, "batch_id": 38,
+        "user_state_id": 38, "signed_url": 50, "profile_status": 16,
+    ]
+
     static func verdict(_ record: LedgerRecord?, plan: ReportPlan) -> Verdict {
         guard let record else {
             return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent",
@@ -118,6 +124,13 @@ enum RunReport {
         var options = WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: Set(plan.textColumns))
         // The provider's id column is text too, so a long id never turns into a number.
         options.textColumns.insert(width + 4)
+        // Widths a person can read: input columns by their header (dates need 11), results by what they hold.
+        for (index, text) in header.enumerated() {
+            options.xlsx.columnWidths[index] = Double(min(40, max(12, text.count + 3)))
+        }
+        for (offset, name) in columns.enumerated() {
+            options.xlsx.columnWidths[width + offset] = Self.resultWidths[name] ?? 14
+        }
         let report = try SpreadsheetWriter.open(path: plan.reportPath, format: plan.reportFormat, options: options)
         var errors: ErrorFile?
         do {

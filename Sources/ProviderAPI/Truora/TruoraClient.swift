@@ -89,11 +89,7 @@ public struct TruoraClient: Sendable {
     public func createCheck(_ request: TruoraCheckRequest) async throws(ProviderError) -> (
         output: TruoraCheckOutput, created: Bool
     ) {
-        var headers: [(String, String)] = []
-        if let priority = request.priority { headers.append(("Truora-Priority", priority)) }
-        let response = try await send(
-            "POST", "/v1/checks", form: request.form, headers: headers,
-            operation: "create check", idempotent: false)
+        let response = try await postCheck(request)
         let output = try executor.decode(TruoraCheckOutput.self, response, operation: "create check", retrySafe: false)
         return (output, response.status == 201)
     }
@@ -103,13 +99,17 @@ public struct TruoraClient: Sendable {
     public func createCheckBrief(_ request: TruoraCheckRequest) async throws(ProviderError) -> (
         brief: TruoraCheckBrief, created: Bool
     ) {
-        var headers: [(String, String)] = []
-        if let priority = request.priority { headers.append(("Truora-Priority", priority)) }
-        let response = try await send(
-            "POST", "/v1/checks", form: request.form, headers: headers,
-            operation: "create check", idempotent: false)
+        let response = try await postCheck(request)
         let brief = try executor.decode(TruoraCheckBrief.self, response, operation: "create check", retrySafe: false)
         return (brief, response.status == 201)
+    }
+
+    /// `POST /v1/checks`: never resent after an answer that did not come (not idempotent).
+    private func postCheck(_ request: TruoraCheckRequest) async throws(ProviderError) -> WireResponse {
+        var headers: [(String, String)] = []
+        if let priority = request.priority { headers.append(("Truora-Priority", priority)) }
+        return try await send(
+            "POST", "/v1/checks", form: request.form, headers: headers, operation: "create check", idempotent: false)
     }
 
     /// `GET /v1/checks/{id}`, keeping only the id, status and scores.

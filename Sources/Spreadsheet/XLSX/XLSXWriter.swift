@@ -305,8 +305,10 @@ public final class XLSXWriter {
         guard let sheet = workbook_add_worksheet(workbook, name) else {
             throw SpreadsheetError(.writeFailed, "cannot add the sheet '\(name)'", file: path)
         }
-        worksheet_set_column(sheet, 0, 0, 34, nil)
-        worksheet_set_column(sheet, 1, 1, 40, nil)
+        worksheet_set_column(sheet, 0, 0, 46, nil)
+        worksheet_set_column(sheet, 1, 1, 30, nil)
+        // Printed or saved as PDF, the summary is one page wide.
+        worksheet_fit_to_pages(sheet, 1, 0)
         var row: UInt32 = 0
         var chartRange: (first: UInt32, last: UInt32, title: String)?
         for section in summary.sections {
@@ -331,10 +333,12 @@ public final class XLSXWriter {
         let quoted = "'" + String(name.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'"
         let categories = "=\(quoted)!$A$\(first + 1):$A$\(last + 1)"
         let values = "=\(quoted)!$B$\(first + 1):$B$\(last + 1)"
-        chart_add_series(chart, categories, values)
+        // Each bar carries its count, so the chart reads without the axis.
+        if let series = chart_add_series(chart, categories, values) { chart_series_set_labels(series) }
         chart_title_set_name(chart, title)
         chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
-        let status = worksheet_insert_chart(sheet, 1, 3, chart)
+        // Below the figures, so the sheet prints on one page.
+        let status = worksheet_insert_chart(sheet, row, 0, chart)
         guard status == LXW_NO_ERROR else {
             throw SpreadsheetError(.writeFailed, "cannot place the chart (\(String(cString: lxw_strerror(status))))",
                                    file: path)
