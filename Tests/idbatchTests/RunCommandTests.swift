@@ -85,6 +85,35 @@ struct RunCommandTests {
         }
     }
 
+    @Test("LibreOffice opens the report, its Summary sheet and chart included (where installed)",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/soffice")))
+    func reportOpensInLibreOffice() throws {
+        let out = try CommandRunner.scratchDirectory()
+        let run = try CommandRunner.run(["run", "\(Self.samples)/personas-co.xlsx", "--job",
+                                         "\(Self.samples)/personas-co.job.yaml", "--sandbox", "--state", out + "/state",
+                                         "--out", out])
+        #expect(run.exitCode == 2)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/soffice")
+        process.arguments = ["--headless", "--convert-to", "pdf", "--outdir", out, out + "/personas-co.report.xlsx"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: out + "/personas-co.report.pdf"))
+        #expect(pdf.starts(with: Data("%PDF".utf8)))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") else { return }
+        let text = Process()
+        text.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        text.arguments = [out + "/personas-co.report.pdf", out + "/report.txt"]
+        try text.run()
+        text.waitUntilExit()
+        // Every sheet is printed: the report's columns, then the Summary with its figures.
+        let printed = try String(contentsOfFile: out + "/report.txt", encoding: .utf8)
+        #expect(printed.contains("idbatch_status") && printed.contains("Rows by status"))
+        #expect(printed.contains("document_type_unknown"))
+    }
+
     @Test("trulioo on the Colombian sample: a user state and a signed URL per valid row, none twice")
     func truliooSample() throws {
         let out = try CommandRunner.scratchDirectory()

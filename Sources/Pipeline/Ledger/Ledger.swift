@@ -16,8 +16,10 @@ public final class Ledger: Sendable {
     private let database: DatabaseQueue
     /// The HMAC key's bytes (`SymmetricKey` is not `Sendable`; a key is made per hash from these).
     private let key: [UInt8]
-    /// The state folder; nil for an in-memory ledger (dry runs, tests).
+    /// The state folder; nil for an in-memory ledger (tests).
     public let directory: String?
+    /// A throwaway ledger's folder, removed with it.
+    private let throwaway: Bool
 
     /// `$STATE_DIRECTORY` (systemd), else `$XDG_STATE_HOME/idbatch`, else `~/.local/state/idbatch`.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -31,8 +33,13 @@ public final class Ledger: Sendable {
     }
 
     /// Opens (creating when missing) the ledger in `directory`, which is created 0700.
-    public init(directory: String) throws(PipelineError) {
+    public convenience init(directory: String) throws(PipelineError) {
+        try self.init(at: directory, throwaway: false)
+    }
+
+    private init(at directory: String, throwaway: Bool) throws(PipelineError) {
         self.directory = directory
+        self.throwaway = throwaway
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -63,11 +70,23 @@ public final class Ledger: Sendable {
     /// A ledger that lives as long as this value: dry runs go through the same path without a trace.
     public init() {
         directory = nil
+        throwaway = false
         var generator = SystemRandomNumberGenerator()
         key = (0..<32).map { _ in generator.next() }
         // An in-memory database cannot fail to open short of running out of memory.
         database = (try? DatabaseQueue()) ?? { preconditionFailure("SQLite cannot open an in-memory database") }()
         try? Self.migrator.migrate(database)
+    }
+
+    /// A ledger in a private temporary folder, removed when the ledger goes: a dry run goes
+    /// through the same path as a run, on disk so its memory stays flat, and leaves no trace.
+    public static func throwaway() throws(PipelineError) -> Ledger {
+        let folder = NSTemporaryDirectory() + "/idbatch-dry-run-\(UUID().uuidString)"
+        return try Ledger(at: folder, throwaway: true)
+    }
+
+    deinit {
+        if throwaway, let directory { try? FileManager.default.removeItem(atPath: directory) }
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -23,23 +23,8 @@ struct ResultPoller: Sendable {
         var tally = Tally()
         while !control.isStopped {
             let now = Date().timeIntervalSince1970
-            var after = 0
-            while !control.isStopped {
-                let due = try ledger.due(fileID: fileID, mode: mode, now: everyRowOnce ? .greatestFiniteMagnitude : now,
-                                         after: after, limit: 512)
-                guard let last = due.last else { break }
-                after = last.sourceRow
-                let results = await Self.bounded(due, limit: concurrency) { record in await look(record) }
-                try ledger.save(results.map(\.record))
-                for result in results {
-                    for (kind, count) in result.requests { tally.requests[kind, default: 0] += count }
-                    if result.record.state != .acknowledged { tally.finished += 1 }
-                    if let failure = result.failure, failure.stableCode == "credentials_refused" {
-                        control.stop(.credentialsRefused)
-                    }
-                }
-                observe(tally.finished)
-            }
+            try await pass(fileID: fileID, mode: mode, dueBy: everyRowOnce ? .greatestFiniteMagnitude : now,
+                           tally: &tally, observe: observe)
             if everyRowOnce { break }
             guard let earliest = try ledger.earliestPoll(fileID: fileID, mode: mode) else { break }
             let clock = ContinuousClock()
@@ -52,6 +37,62 @@ struct ResultPoller: Sendable {
             if clock.now >= deadline { break }
         }
         return tally
+    }
+
+    /// Looks at every row due by `dueBy`, a page of the ledger at a time but with `concurrency`
+    /// looks in flight throughout (no draining at the end of each page), writing answers in groups.
+    private func pass(fileID: Int64, mode: String, dueBy: Double, tally: inout Tally, observe: @Sendable (Int) -> Void)
+        async throws(PipelineError)
+    {
+        var failure: PipelineError?
+        var finished = tally.finished
+        var requests = tally.requests
+        await withTaskGroup(of: RowCallResult.self) { group in
+            var after = 0
+            var page: [LedgerRecord] = []
+            var exhausted = false
+            var inFlight = 0
+            var answers: [RowCallResult] = []
+            func record(_ answers: [RowCallResult]) throws(PipelineError) {
+                try ledger.save(answers.map(\.record))
+                for answer in answers {
+                    for (kind, count) in answer.requests { requests[kind, default: 0] += count }
+                    if answer.record.state != .acknowledged { finished += 1 }
+                    if answer.failure?.stableCode == "credentials_refused" { control.stop(.credentialsRefused) }
+                }
+                observe(finished)
+            }
+            do {
+                while true {
+                    while inFlight < concurrency, !control.isStopped {
+                        if page.isEmpty, !exhausted {
+                            page = try ledger.due(fileID: fileID, mode: mode, now: dueBy, after: after, limit: 512)
+                            after = page.last?.sourceRow ?? after
+                            exhausted = page.isEmpty
+                            page.reverse()
+                        }
+                        guard let next = page.popLast() else { break }
+                        group.addTask { await look(next) }
+                        inFlight += 1
+                    }
+                    guard inFlight > 0, let answer = await group.next() else { break }
+                    inFlight -= 1
+                    answers.append(answer)
+                    if answers.count >= 256 {
+                        try record(answers)
+                        answers.removeAll(keepingCapacity: true)
+                    }
+                }
+                try record(answers)
+            } catch {
+                failure = PipelineError.from(error)
+                while let answer = await group.next() { answers.append(answer) }
+                try? ledger.save(answers.map(\.record))
+            }
+        }
+        tally.finished = finished
+        tally.requests = requests
+        if let failure { throw failure }
     }
 
     /// One look at one row's result.
@@ -80,35 +121,17 @@ struct ResultPoller: Sendable {
                 result.requests["polls", default: 0] += 1
                 caller.apply(check, to: &result.record, now: now)
             }
+        } catch where error.status == 404 {
+            // The provider no longer knows the id (deleted, or another account): looking again will not help.
+            let what = caller.mode == .trulioo ? "profile" : "check"
+            result.record.fail("\(what)_not_found", message: "the provider no longer knows this \(what) "
+                               + "(deleted, or made with other credentials); send the row again with a new file")
+            result.record.nextPoll = nil
         } catch {
             // A failed look changes nothing but when to look again.
             result.failure = error
             result.record.nextPoll = now + caller.nextWait(status: record.remoteStatus ?? "", polls: record.polls)
         }
         return result
-    }
-
-    /// Runs `body` on every item with at most `limit` at once; results in the items' order.
-    static func bounded<T: Sendable, R: Sendable>(_ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R)
-        async -> [R]
-    {
-        await withTaskGroup(of: (Int, R).self) { group in
-            var results = [R?](repeating: nil, count: items.count)
-            var next = 0
-            while next < min(limit, items.count) {
-                let index = next
-                group.addTask { (index, await body(items[index])) }
-                next += 1
-            }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < items.count {
-                    let index = next
-                    group.addTask { (index, await body(items[index])) }
-                    next += 1
-                }
-            }
-            return results.compactMap { $0 }
-        }
     }
 }

@@ -150,7 +150,7 @@ public struct RunEngine: Sendable {
         let caller = self.caller
         let concurrency = max(1, configuration.concurrency)
         // Refill in groups, so one transaction carries several answers and several new `sent` marks.
-        let slack = configuration.rate == nil ? max(1, concurrency / 8) : 1
+        let slack = configuration.rate == nil ? max(1, concurrency / 16) : 1
         let interval = configuration.rate.map { Duration.seconds(1 / max($0, 0.001)) }
         let mode = configuration.mode
         let started = ContinuousClock.now
@@ -239,6 +239,11 @@ public struct RunEngine: Sendable {
                         case .acknowledged: if mode == .trulioo { ok += 1 } else { pending += 1 }
                         default: pending += 1
                         }
+                    }
+                    // Long runs of failed or finished rows are written as they come, so memory stays flat.
+                    if writes.count >= 1_024 {
+                        try ledger.save(writes)
+                        writes.removeAll(keepingCapacity: true)
                     }
                     let now = ContinuousClock.now
                     if now - lastEmit > .milliseconds(200) {

@@ -36,6 +36,10 @@ struct CollectCommand: AsyncParsableCommand {
     func run() async throws {
         if let out { try OutputFolder.ensure(out) }
         let ledger = try providerOptions.ledger()
+        if providerOptions.sandbox {
+            Console.warning("--sandbox starts a new sandbox, which knows none of the checks earlier runs made "
+                            + "in theirs; to try collect, run 'idbatch sandbox' and point runs at it instead")
+        }
         let connection = try await providerOptions.connect([.truoraChecks, .trulioo], requireAll: false)
         let control = RunControl()
         Interruption.stopGracefully(control)

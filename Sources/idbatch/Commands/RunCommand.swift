@@ -99,7 +99,12 @@ struct RunCommand: AsyncParsableCommand {
         configuration.signedURL = signedURL || job.trulioo?.signedURL == true
         configuration.redirectURL = redirectURL ?? job.trulioo?.redirectURL
 
-        let ledger = dryRun ? Ledger() : try providerOptions.ledger()
+        let ledger: Ledger
+        do {
+            ledger = dryRun ? try Ledger.throwaway() : try providerOptions.ledger()
+        } catch let error as PipelineError {
+            throw Console.fail(error)
+        }
         var connection: ProviderOptions.Connection?
         if !dryRun {
             connection = try await providerOptions.connect([settings.provider])
