@@ -182,10 +182,6 @@ public final class Ledger: Sendable {
         }
     }
 
-    public func file(id: Int64) throws(PipelineError) -> FileRecord? {
-        try read { db in try FileRecord.fetchOne(db, key: id) }
-    }
-
     public func beginRun(fileID: Int64, mode: String, plan: String) throws(PipelineError) -> Int64 {
         try write { db in
             var run = RunRecord(
@@ -202,10 +198,6 @@ public final class Ledger: Sendable {
                 sql: "UPDATE run SET finished_at = ?, plan = ?, counts = ? WHERE id = ?",
                 arguments: [Date().timeIntervalSince1970, plan, counts, id])
         }
-    }
-
-    public func run(id: Int64) throws(PipelineError) -> RunRecord? {
-        try read { db in try RunRecord.fetchOne(db, key: id) }
     }
 
     /// For each file and mode with rows still waiting for a result (acknowledged, sent or unknown),

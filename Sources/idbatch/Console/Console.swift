@@ -83,9 +83,13 @@ struct Progress {
 final class RunProgressView: Sendable {
     private let terminal = Console.stderrIsTerminal
     private let every: Duration
-    private let last = Mutex<ContinuousClock.Instant?>(nil)
+    private let last: Mutex<ContinuousClock.Instant?>
 
-    init(plainEvery: Duration = .seconds(5)) { every = plainEvery }
+    /// Off a terminal the first line comes only after `plainEvery`, so a short run logs nothing but its summary.
+    init(plainEvery: Duration = .seconds(5)) {
+        every = plainEvery
+        last = Mutex(Console.stderrIsTerminal ? nil : ContinuousClock.now)
+    }
 
     func show(_ progress: RunProgress) {
         let now = ContinuousClock.now
