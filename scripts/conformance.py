@@ -80,7 +80,9 @@ def same(expected, actual):
     if kind == "date":
         return actual in expected[1:]
     if kind == "duration":
-        return True  # elapsed-time formats: idbatch shows them as times; calamine as timedelta
+        # Elapsed-time formats ([h]:mm:ss): idbatch shows them as Excel does, hours past 24.
+        hours, rest = divmod(round(expected[1]), 3600)
+        return actual == f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
     return False
 
 

@@ -54,13 +54,18 @@ struct NumberTextTests {
         #expect(date(45292.75, .dateTime) == "2024-01-01T18:00:00")
         #expect(date(0.5, .time) == "12:00:00")
         #expect(date(45292.999999999, .dateTime) == "2024-01-02T00:00:00")
+        // A time format shows the time of day even when the serial carries days; elapsed formats run past 24 h.
+        #expect(date(1.75, .time) == "18:00:00")
+        #expect(date(45292.5, .time) == "12:00:00")
+        #expect(date(10 + (10 * 3600 + 10 * 60 + 10) / 86_400.0, .duration) == "250:10:10")
+        #expect(date(0.25, .duration) == "6:00:00")
     }
 
     @Test("number formats that show dates", arguments: [
-        (14, nil, NumberText.DateKind.date), (22, nil, .dateTime), (20, nil, .time), (47, nil, .time),
+        (14, nil, NumberText.DateKind.date), (22, nil, .dateTime), (20, nil, .time), (47, nil, .time), (46, nil, .duration),
         (0, nil, .none), (49, nil, .none), (164, "dd/mm/yyyy", .date), (164, "[$-409]d-mmm-yy;@", .date),
         (164, "yyyy\\-mm\\-dd\\ hh:mm", .dateTime), (164, "\"Day\" 0", .none), (164, "0.00%", .none),
-        (164, "[Red]#,##0", .none), (164, "h:mm AM/PM", .time), (164, "[h]:mm:ss", .time), (164, "mmm", .date),
+        (164, "[Red]#,##0", .none), (164, "h:mm AM/PM", .time), (164, "[h]:mm:ss", .duration), (164, "[mm]:ss", .duration), (164, "mmm", .date),
         (164, "General", .none), (164, "@", .none), (164, "\"dmy\"@", .none),
     ] as [(Int, String?, NumberText.DateKind)])
     func formats(id: Int, code: String?, kind: NumberText.DateKind) {

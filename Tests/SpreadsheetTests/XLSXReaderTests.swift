@@ -74,6 +74,12 @@ struct XLSXReaderTests {
         #expect(rows[3][5] == "", "a formula openpyxl wrote has no cached value, and is never evaluated")
     }
 
+    @Test("times of day as HH:MM:SS and elapsed times past 24 hours, as Excel shows them (openpyxl)")
+    func times() throws {
+        let rows = try Fixture.texts("openpyxl-times.xlsx")
+        #expect(rows[1] == ["16:00:00", "16:05:30", "250:10:10", "30:00:00", "2024-03-01T08:30:00", "18:00:00"])
+    }
+
     @Test("reads a workbook written by LibreOffice")
     func libreOffice() throws {
         let rows = try Fixture.texts("libreoffice-people.xlsx")

@@ -11,7 +11,10 @@ enum NumberText {
         case none
         case date
         case dateTime
+        /// A time of day (`h:mm`): the day part of the serial is not shown.
         case time
+        /// Elapsed time (`[h]:mm:ss`): hours run past 24.
+        case duration
     }
 
     /// Writes the display text of a stored number (`<v>` bytes) into `out`; returns whether digits
@@ -225,9 +228,22 @@ enum NumberText {
             days += 1
             seconds -= 86_400
         }
-        if kind == .time && days == 0 {
+        switch kind {
+        case .time:
+            // Excel shows only the time of day, whatever whole days the serial holds.
             appendTime(seconds, to: &out)
             return true
+        case .duration:
+            // `[h]:mm:ss`: 10.4237 days shows as 250:10:10.
+            let hours = days * 24 + seconds / 3600
+            out.append(contentsOf: String(hours).utf8)
+            out.append(UInt8(ascii: ":"))
+            append2(seconds / 60 % 60, to: &out)
+            out.append(UInt8(ascii: ":"))
+            append2(seconds % 60, to: &out)
+            return true
+        default:
+            break
         }
         let unixDays: Int
         if date1904 {
@@ -245,7 +261,7 @@ enum NumberText {
         append2(m, to: &out)
         out.append(UInt8(ascii: "-"))
         append2(d, to: &out)
-        if kind == .dateTime || kind == .time {
+        if kind == .dateTime {
             out.append(UInt8(ascii: "T"))
             appendTime(seconds, to: &out)
         }
@@ -288,12 +304,14 @@ enum NumberText {
 
     // MARK: Number formats
 
-    /// Whether a number format shows dates or times: built-in ids 14-22 and 45-47, or a custom
+    /// Whether a number format shows dates or times: built-in ids 14-22 and 45-47 (46 is elapsed
+    /// time), or a custom
     /// code with d, m, y (date) or h, s (time) outside quotes, brackets and escapes.
     static func dateKind(numFmtId: Int, code: String?) -> DateKind {
         switch numFmtId {
         case 14...17: return .date
-        case 18...21, 45...47: return .time
+        case 18...21, 45, 47: return .time
+        case 46: return .duration  // [h]:mm:ss
         case 22: return .dateTime
         default: break
         }
@@ -303,7 +321,7 @@ enum NumberText {
 
     static func dateKind(code: String) -> DateKind {
         // Only the first section decides (positive numbers).
-        var date = false, time = false, month = false
+        var date = false, time = false, month = false, elapsed = false
         var inQuote = false, inBracket = false, escape = false
         var bracket: [Character] = []
         for ch in code {
@@ -314,7 +332,10 @@ enum NumberText {
                     inBracket = false
                     // Elapsed-time brackets such as [h] or [mm] are times.
                     let inner = String(bracket).lowercased()
-                    if !inner.isEmpty, inner.allSatisfy({ $0 == "h" || $0 == "m" || $0 == "s" }) { time = true }
+                    if !inner.isEmpty, inner.allSatisfy({ $0 == "h" || $0 == "m" || $0 == "s" }) {
+                        time = true
+                        elapsed = true
+                    }
                     bracket.removeAll()
                 } else {
                     bracket.append(ch)
@@ -325,7 +346,7 @@ enum NumberText {
             case "\"": inQuote = true
             case "[": inBracket = true
             case "\\", "_", "*": escape = true
-            case ";": return kind(date: date, time: time, month: month)
+            case ";": return kind(date: date, time: time, month: month, elapsed: elapsed)
             case "d", "D", "y", "Y": date = true
             case "m", "M": month = true
             case "h", "H", "s", "S": time = true
@@ -334,15 +355,15 @@ enum NumberText {
             default: break
             }
         }
-        return kind(date: date, time: time, month: month)
+        return kind(date: date, time: time, month: month, elapsed: elapsed)
     }
 
-    private static func kind(date: Bool, time: Bool, month: Bool) -> DateKind {
+    private static func kind(date: Bool, time: Bool, month: Bool, elapsed: Bool) -> DateKind {
         let hasDate = date || (month && !time)
         switch (hasDate, time) {
         case (true, true): return .dateTime
         case (true, false): return .date
-        case (false, true): return .time
+        case (false, true): return elapsed ? .duration : .time
         default: return .none
         }
     }

@@ -53,6 +53,21 @@ def openpyxl_people():
     wb.save(path("openpyxl-people.xlsx"))
 
 
+def openpyxl_times():
+    """Time-of-day and elapsed-time formats as Excel users type them; Excel shows the row as
+    16:00, 04:05:30 PM, 250:10:10, 2024-03-01 08:30 and 18:00 (a time format hides the day)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["hora", "hora_ampm", "duracion", "duracion_propia", "fecha_hora", "hora_con_dia"])
+    ws.append([datetime.time(16, 0), datetime.time(16, 5, 30), datetime.timedelta(hours=250, minutes=10, seconds=10),
+               datetime.timedelta(hours=30), datetime.datetime(2024, 3, 1, 8, 30), 1.75])
+    for cell, code in zip(ws[2], ["h:mm", "hh:mm:ss AM/PM", "[h]:mm:ss", "[hh]:mm", "yyyy-mm-dd hh:mm", "h:mm"]):
+        cell.number_format = code
+    wb.save(path("openpyxl-times.xlsx"))
+
+
 def libreoffice_people():
     if not shutil.which("soffice"):
         print("soffice missing: libreoffice fixture not regenerated")
@@ -214,6 +229,7 @@ def csv_files():
 
 if __name__ == "__main__":
     openpyxl_people()
+    openpyxl_times()
     libreoffice_people()
     good_handmade()
     bad_inputs()
