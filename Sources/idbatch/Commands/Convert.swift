@@ -6,8 +6,9 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a CSV or xlsx file to CSV or xlsx, cell for cell.",
         discussion: """
-            Cells keep the text a person sees: integers without '.0', dates as YYYY-MM-DD, times as HH:MM:SS, elapsed times as Excel shows them (250:10:10), formulas as \
-            their cached values. CSV output is UTF-8 with a BOM (for Excel) and neutralises text that \
+            Cells keep the text a person sees: integers without '.0', dates as YYYY-MM-DD, times as \
+            HH:MM:SS, elapsed times as Excel shows them (250:10:10), formulas as their cached values. \
+            CSV output is UTF-8 with a BOM (for Excel) and neutralises text that \
             starts with = + - @ tab or CR by prefixing a quote. Rows keep their sheet positions: gaps in \
             the sheet become empty rows. The output appears only when complete, with mode 0600.
             """
