@@ -67,7 +67,7 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// A ledger that lives as long as this value: dry runs go through the same path without a trace.
+    /// A ledger in memory that lives as long as this value (tests; dry runs use ``throwaway()``).
     public init() {
         directory = nil
         throwaway = false
@@ -237,17 +237,14 @@ public final class Ledger: Sendable {
         remote_status, score, id_score, name_score, link, polls, next_poll, run_id
         """
 
+    static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("
+        + Array(repeating: "?", count: rowColumns.split(separator: ",").count).joined(separator: ", ") + ")"
+
     /// Writes every record in one transaction, replacing earlier versions of the same rows.
     public func save(_ records: [LedgerRecord]) throws(PipelineError) {
         guard !records.isEmpty else { return }
         try write { db in
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO row (file_id, mode, source_row, input_hash, state, attempts, remote_id,
-                        error_code, error_column, error_message, remote_status, score, id_score, name_score, link,
-                        polls, next_poll, run_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let insert = try db.cachedStatement(sql: Self.insertRow)
             for record in records { try insert.execute(arguments: record.arguments) }
         }
     }

@@ -20,9 +20,7 @@ public enum RowState: String, Sendable, Codable, CaseIterable {
 
 /// One row of one file in one mode, as the ledger keeps it: no input value in clear, only a keyed
 /// hash of the normalised inputs, the provider's ids and results, and error codes.
-public struct LedgerRecord: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "row"
-
+public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var fileID: Int64
     public var mode: String
     /// 1-based row number in the sheet.
@@ -51,14 +49,8 @@ public struct LedgerRecord: Sendable, Equatable, Codable, FetchableRecord, Persi
     /// The run that last wrote the record.
     public var runID: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case fileID = "file_id", mode, sourceRow = "source_row", inputHash = "input_hash", state, attempts
-        case remoteID = "remote_id", errorCode = "error_code", errorColumn = "error_column"
-        case errorMessage = "error_message", remoteStatus = "remote_status", score, idScore = "id_score"
-        case nameScore = "name_score", link, polls, nextPoll = "next_poll", runID = "run_id"
-    }
-
-    /// Read by column position, in the table's order (faster than `Decodable` on every page of rows).
+    /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
+    /// every page of rows).
     public init(row: GRDB.Row) throws {
         fileID = row[0]
         mode = row[1]
@@ -80,7 +72,7 @@ public struct LedgerRecord: Sendable, Equatable, Codable, FetchableRecord, Persi
         runID = row[17]
     }
 
-    /// The values in the table's column order, for the ledger's prepared insert.
+    /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
          remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID]

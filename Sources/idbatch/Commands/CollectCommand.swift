@@ -69,6 +69,8 @@ struct CollectCommand: AsyncParsableCommand {
                                     : RunCommand.combined(collected.map(\.result)))
         }
         if control.stopReason == .interrupted { throw ExitCode(ExitStatus.interrupted) }
-        if collected.contains(where: { $0.result.summary.ok != $0.result.summary.rowsRead }) { throw ExitCode(ExitStatus.someRowsNotOK) }
+        if collected.contains(where: { $0.result.summary.ok != $0.result.summary.rowsRead }) {
+            throw ExitCode(ExitStatus.someRowsNotOK)
+        }
     }
 }

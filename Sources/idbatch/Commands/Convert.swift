@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 import Spreadsheet
 
 /// `idbatch convert`: every cell's text, row for row, into CSV or xlsx.
@@ -54,7 +55,7 @@ struct Convert: ParsableCommand {
 
     static func defaultOutput(for input: String, format: SpreadsheetFormat) -> String {
         let slash = input.lastIndex(of: "/").map { input.index(after: $0) } ?? input.startIndex
-        return String(input[..<slash]) + OutputFolder.stem(of: input) + "." + format.rawValue
+        return String(input[..<slash]) + ReportPlan.stem(of: input) + "." + format.rawValue
     }
 
     /// Streams every row of `reader` into a new file; returns the number of rows written.

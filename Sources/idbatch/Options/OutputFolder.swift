@@ -18,11 +18,4 @@ enum OutputFolder {
             throw ExitCode(ExitStatus.cannotCreate)
         }
     }
-
-    /// `NAME` for `dir/NAME.EXT`.
-    static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-        return String(name[..<dot])
-    }
 }
