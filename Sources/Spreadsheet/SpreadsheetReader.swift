@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The two file formats idbatch reads and writes.
 public enum SpreadsheetFormat: String, Sendable, Codable, CaseIterable {
     case csv
@@ -40,6 +46,11 @@ public final class SpreadsheetReader {
     public let delimiter: UInt8?
 
     private let source: Source
+    private let limits: ReadLimits
+    /// Units produced so far (bytes of cell text plus cells), for the expansion cap.
+    private var produced: Int64 = 0
+    /// A CSV file's size: its rows come from nothing else.
+    private var csvBytes: Int64 = 0
 
     private enum Source {
         case csv(CSVReader)
@@ -48,6 +59,7 @@ public final class SpreadsheetReader {
 
     public init(path: String, options: ReadOptions = ReadOptions()) throws {
         self.path = path
+        limits = options.limits
         do {
             let format = try SpreadsheetReader.detectFormat(path: path)
             self.format = format
@@ -55,6 +67,8 @@ public final class SpreadsheetReader {
             case .csv:
                 let reader = try CSVReader(path: path, delimiter: options.delimiter, limits: options.limits)
                 source = .csv(reader)
+                var info = stat()
+                csvBytes = stat(path, &info) == 0 ? Int64(info.st_size) : 0
                 sheets = []
                 sheetName = nil
                 encoding = reader.encoding
@@ -76,13 +90,52 @@ public final class SpreadsheetReader {
     /// The next row, or nil at the end of the sheet.
     public func next() throws -> Row? {
         do {
+            let row: Row?
             switch source {
-            case .csv(let reader): return try reader.next()
-            case .xlsx(_, let reader): return try reader.next()
+            case .csv(let reader): row = try reader.next()
+            case .xlsx(_, let reader): row = try reader.next()
             }
+            if let row {
+                produced += Int64(row.bytes.count + row.spans.count)
+                if produced > limits.expansionGraceUnits { try checkExpansion(row: row.number) }
+            }
+            return row
         } catch let error as SpreadsheetError {
             throw error.at(file: path)
         }
+    }
+
+    /// Counts `cells` empty cells that the caller pads in around the rows (blank rows for gaps,
+    /// short rows padded to the widest) against the same expansion cap as the rows themselves, so
+    /// a file with one cell at XFD1 and one at XFD1048576 cannot make seventeen billion.
+    public func account(paddedCells cells: Int, row: Int) throws {
+        guard cells > 0 else { return }
+        produced += Int64(cells)
+        if produced > limits.expansionGraceUnits {
+            do { try checkExpansion(row: row) } catch let error as SpreadsheetError { throw error.at(file: path) }
+        }
+    }
+
+    /// Bytes of the source the rows so far came from: the CSV file, or the sheet XML parsed and
+    /// the shared strings loaded.
+    private var sourceBytes: Int64 {
+        switch source {
+        case .csv: return csvBytes
+        case .xlsx(_, let reader): return reader.sourceBytes
+        }
+    }
+
+    private func checkExpansion(row: Int) throws {
+        let source = sourceBytes
+        guard produced > limits.expansionAllowance(sourceBytes: source) else { return }
+        let ratio = Int((Double(produced) / Double(max(source, 1))).rounded())
+        throw SpreadsheetError(
+            .expansionLimit,
+            "the file expands too far: \(Counted.grouped(source)) bytes of sheet data have produced "
+                + "\(Counted.grouped(produced)) bytes and cells so far (\(Counted.grouped(ratio)) times their size, the "
+                + "limit is \(Counted.grouped(Int(limits.maxExpansion))) past the first \(limits.expansionGraceUnits >> 20) MiB), "
+                + "which is how a small hostile file fills a disk; if the file is genuine, raise --max-expansion",
+            row: row)
     }
 
     /// Things a person should know about how the file was read (encoding fallbacks, ragged rows).

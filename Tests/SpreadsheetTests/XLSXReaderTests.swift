@@ -113,6 +113,8 @@ struct XLSXReaderTests {
         ("bad-missing-sheet.xlsx", .missingPart),
         ("bad-no-sheets.xlsx", .noSheets),
         ("bad-encrypted.xlsx", .encrypted),
+        ("bad-long-string.xlsx", .cellTooLong),
+        ("bad-repeated-string.xlsx", .expansionLimit),
     ])
     func badInput(name: String, code: SpreadsheetError.Code) throws {
         let error = #expect(throws: SpreadsheetError.self) {
@@ -121,6 +123,58 @@ struct XLSXReaderTests {
         }
         #expect(error?.code == code)
         #expect(error?.file?.hasSuffix(name) == true, "the message names the file")
+    }
+
+    @Test("a workbook may not expand past its caps: a cell's characters, and text and cells per byte of sheet")
+    func expansionCaps() throws {
+        // A 1 MiB shared string used 2,000 times: refused at its first use, naming the limit and its flag.
+        let long = #expect(throws: SpreadsheetError.self) { _ = try Fixture.texts("bad-long-string.xlsx") }
+        #expect(long?.row == 1 && long?.column == 0)
+        #expect(long?.description.contains("1,048,576 characters, more than the 32,767") == true)
+        #expect(long?.description.contains("--max-cell-chars") == true)
+        // With the cell cap raised, the total cap still holds long before 2 GiB.
+        var cellRaised = ReadLimits()
+        cellRaised.maxCellCharacters = 2 << 20
+        let total = #expect(throws: SpreadsheetError.self) {
+            _ = try Fixture.texts("bad-long-string.xlsx", options: ReadOptions(limits: cellRaised))
+        }
+        #expect(total?.code == .expansionLimit)
+        #expect(total?.description.contains("--max-expansion") == true)
+        #expect((total?.row ?? 0) < 200, "stopped near the grace, not at the end")
+
+        // Under the cell cap, 32,000 characters in 20,000 rows: stopped partway, and readable when raised.
+        let repeated = #expect(throws: SpreadsheetError.self) { _ = try Fixture.texts("bad-repeated-string.xlsx") }
+        #expect((2_000..<20_000).contains(repeated?.row ?? 0))
+        #expect(repeated?.description.contains("xxxx") == false, "no cell text in the message")
+        var raised = ReadLimits()
+        raised.maxExpansion = 1_000
+        var rows = 0
+        let reader = try SpreadsheetReader(path: Fixture.path("bad-repeated-string.xlsx"), options: ReadOptions(limits: raised))
+        while try reader.next() != nil { rows += 1 }
+        #expect(rows == 20_001)
+
+        // Cells at XFD1 and XFD1048576 are two rows as read; padding them is the caller's to account.
+        let corners = try SpreadsheetReader(path: Fixture.path("bad-far-corners.xlsx"))
+        let first = try #require(try corners.next())
+        #expect(first.count == 16_384 && first[16_383].text == "1")
+        let last = try #require(try corners.next())
+        #expect(last.number == 1_048_576)
+        let padding = #expect(throws: SpreadsheetError.self) {
+            for row in stride(from: 2, to: 1_048_576, by: 1) { try corners.account(paddedCells: 16_384, row: row) }
+        }
+        #expect(padding?.code == .expansionLimit)
+        #expect(padding?.file?.hasSuffix("bad-far-corners.xlsx") == true)
+    }
+
+    @Test("limits stored by an earlier version decode with today's defaults for the newer caps")
+    func limitsDecodeWithDefaults() throws {
+        let old = Data(#"{"maxEntries":5,"maxPartBytes":1,"maxTotalBytes":2,"minInflateRatio":0.5,"ratioGraceBytes":3,"maxFieldBytes":4}"#.utf8)
+        let limits = try JSONDecoder().decode(ReadLimits.self, from: old)
+        #expect(limits.maxEntries == 5 && limits.maxFieldBytes == 4)
+        #expect(limits.maxCellCharacters == 32_767 && limits.maxExpansion == 100)
+        var custom = ReadLimits()
+        custom.maxExpansion = 7
+        #expect(try JSONDecoder().decode(ReadLimits.self, from: JSONEncoder().encode(custom)) == custom)
     }
 
     @Test("limits can be raised for trusted files")

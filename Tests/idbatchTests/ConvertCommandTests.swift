@@ -39,7 +39,8 @@ struct ConvertCommandTests {
     @Test("bad input: one line naming the file, exit 65, no output left behind", arguments: [
         "bad-bomb.xlsx", "bad-doctype.xlsx", "bad-xxe.xlsx", "bad-malformed.xlsx", "bad-truncated.xlsx",
         "bad-not-zip.xlsx", "bad-empty.xlsx", "bad-missing-sheet.xlsx", "bad-no-sheets.xlsx", "bad-encrypted.xlsx",
-        "bad-many-entries.xlsx", "unterminated.csv", "bad-empty.csv",
+        "bad-many-entries.xlsx", "unterminated.csv", "bad-empty.csv", "bad-long-string.xlsx",
+        "bad-repeated-string.xlsx", "bad-far-corners.xlsx",
     ])
     func badInput(name: String) throws {
         let directory = try CommandRunner.scratchDirectory()
@@ -50,6 +51,29 @@ struct ConvertCommandTests {
         #expect(lines.first?.hasPrefix("idbatch: error: ") == true)
         #expect(lines.first?.contains(name) == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
+    @Test("small files that expand without end: exit 65 naming the limit and its flag, for every command")
+    func expansion() throws {
+        let directory = try CommandRunner.scratchDirectory()
+        // Cells at XFD1 and XFD1048576: as CSV padded to the widest row, 17 billion cells.
+        let corners = try CommandRunner.run(["convert", CommandRunner.fixture("bad-far-corners.xlsx"), "--to", "csv",
+                                             "-o", directory + "/corners.csv"])
+        #expect(corners.exitCode == 65)
+        #expect(corners.stderr.contains("expands too far") && corners.stderr.contains("--max-expansion"))
+        // As xlsx nothing is padded: two rows far apart are just that.
+        let asXLSX = try CommandRunner.run(["convert", CommandRunner.fixture("bad-far-corners.xlsx"), "--to", "xlsx",
+                                            "-o", directory + "/corners.xlsx"])
+        #expect(asXLSX.exitCode == 0, "\(asXLSX.stderr)")
+        for command in [["validate", "--country", "CO", "--out", directory], ["inspect"]] {
+            let long = try CommandRunner.run([command[0], CommandRunner.fixture("bad-long-string.xlsx")] + command.dropFirst())
+            #expect(long.exitCode == 65, "\(command[0]): \(long.stderr)")
+            #expect(long.stderr.contains("more than the 32,767") && long.stderr.contains("--max-cell-chars"))
+        }
+        let raised = try CommandRunner.run(["inspect", CommandRunner.fixture("bad-repeated-string.xlsx"),
+                                            "--max-expansion", "1000"])
+        #expect(raised.exitCode == 0, "a trusted file reads with the cap raised: \(raised.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["corners.xlsx"])
     }
 
     @Test("a password-protected workbook says so")

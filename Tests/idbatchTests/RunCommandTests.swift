@@ -255,6 +255,20 @@ struct RunCommandTests {
         #expect(missing.exitCode == 66)
     }
 
+    @Test("a workbook that expands past the caps 8,000 rows in: exit 65 before any check is created")
+    func expansionStopsBeforeSending() async throws {
+        let sandbox = try await ExternalSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let out = try CommandRunner.scratchDirectory()
+        let result = try CommandRunner.run(["run", CommandRunner.fixture("bad-repeated-string.xlsx"), "--country", "CO",
+                                            "--state", out + "/state", "--out", out],
+                                           environment: sandbox.environment)
+        #expect(result.exitCode == 65, "\(result.stderr)")
+        #expect(result.stderr.contains("--max-expansion"))
+        #expect(sandbox.stats.requests.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["state"])
+    }
+
     @Test("credentials missing: exit 77 before any call, naming the variable and no value")
     func credentialsMissing() throws {
         let out = try CommandRunner.scratchDirectory()

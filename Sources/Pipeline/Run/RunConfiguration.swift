@@ -28,8 +28,6 @@ public struct RunConfiguration: Sendable {
     /// Rows in a row whose calls fail with the provider down (after retries) before the run stops
     /// sending and exits 69.
     public var circuitBreakerThreshold: Int = 10
-    /// Count the rows before sending, so progress can show a total and an ETA.
-    public var countRowsFirst: Bool = true
     /// Waits between looks at a running check: the first, and the longest.
     public var pollBase: Duration = .seconds(1)
     public var pollCap: Duration = .seconds(30)

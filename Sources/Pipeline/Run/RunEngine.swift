@@ -61,6 +61,18 @@ public struct RunEngine: Sendable {
         } catch {
             throw PipelineError.from(error, file: input)
         }
+        // The whole file is read once before anything is sent: a file that cannot be read to its end
+        // (damaged past the first rows, or expanding past the caps) stops here with no check created,
+        // and the progress gets a total. A dry run reads the file once anyway.
+        var total: Int?
+        if !configuration.dryRun, let headerRow = file.headerRow {
+            observe(progress(input, .counting, done: 0, total: nil, since: ContinuousClock.now))
+            do {
+                total = try Self.countRows(file, after: headerRow)
+            } catch {
+                throw PipelineError.from(error, file: input)
+            }
+        }
         let mode = configuration.mode.rawValue
         let fileID = try ledger.registerFile(sha256: sha256, path: input)
         var plan = ReportPlan(
@@ -72,11 +84,6 @@ public struct RunEngine: Sendable {
             startedAt: started, requests: [:], wouldBill: [:])
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
-        var total: Int?
-        if configuration.countRowsFirst, !configuration.dryRun, let headerRow = file.headerRow {
-            observe(progress(input, .counting, done: 0, total: nil, since: ContinuousClock.now))
-            total = try? Self.countRows(file, after: headerRow)
-        }
         let sent = try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan)
 
         if !configuration.dryRun, configuration.mode.isTruora, !control.isStopped, sent.acknowledged > 0 {

@@ -25,6 +25,8 @@ public struct SpreadsheetError: Error, Sendable, CustomStringConvertible, Equata
         public static let sheetNotFound = Code(rawValue: "sheet_not_found")
         public static let unterminatedQuote = Code(rawValue: "unterminated_quote")
         public static let tooLarge = Code(rawValue: "too_large")
+        public static let cellTooLong = Code(rawValue: "cell_too_long")
+        public static let expansionLimit = Code(rawValue: "expansion_limit")
         public static let writeFailed = Code(rawValue: "write_failed")
         public static let readFailed = Code(rawValue: "read_failed")
     }
@@ -90,5 +92,18 @@ public enum ColumnName {
             if n > 16_384 { return nil }
         }
         return n == 0 ? nil : n - 1
+    }
+}
+
+/// Counts as a person reads them: `1048576` → `1,048,576`.
+enum Counted {
+    static func grouped(_ n: some BinaryInteger) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
     }
 }

@@ -24,6 +24,8 @@ final class XLSXSheetReader {
     private var head = 0
     private var finished = false
     private var row = Row(number: 0)
+    /// Bytes of the sheet part parsed by the time the current batch was handed over.
+    private var sheetBytes = 0
 
     init(workbook: XLSXWorkbook, sheet: SheetInfo) throws {
         guard let part = sheet.part, let entry = try workbook.archive.open(part) else {
@@ -31,7 +33,8 @@ final class XLSXSheetReader {
         }
         let styles = try workbook.styles()
         strings = try workbook.sharedStrings()
-        resolver = CellResolver(strings: strings, styles: styles, date1904: workbook.date1904)
+        resolver = CellResolver(strings: strings, styles: styles, date1904: workbook.date1904,
+                                maxCellCharacters: workbook.archive.limits.maxCellCharacters)
         ring = HandoffRing((0..<4).map { _ in CellBatch() })
         job = ParseJob(entry: entry, handler: SheetHandler(ring: ring), ring: ring)
     }
@@ -62,8 +65,13 @@ final class XLSXSheetReader {
                 return nil
             }
             cells = batch.cells
+            sheetBytes = batch.cells.sourceBytes
         }
     }
+
+    /// Bytes of the parts the rows so far came from: the sheet XML parsed and the shared strings
+    /// loaded. What the rows expand to is measured against this.
+    var sourceBytes: Int64 { Int64(sheetBytes) + Int64(resolver.stringBytesLoaded) }
 }
 
 /// Cells as the sheet stores them, before they become text: what the parsing thread hands over.
@@ -90,6 +98,8 @@ private struct RawCells {
     var rows = ManualBuffer<RawRow>(capacity: 256)
     var cells = ManualBuffer<RawCell>(capacity: 4096)
     var values = ByteBuffer(capacity: 64 << 10)
+    /// Bytes of the sheet part parsed when these rows were handed over.
+    var sourceBytes = 0
 
     mutating func removeAll() {
         rows.removeAll()
@@ -128,7 +138,11 @@ private final class ParseJob: @unchecked Sendable {
         let chunks = ChunkPrefetcher(entry: entry)
         var failure: Error?
         do {
-            try XMLStreamParser.parse(entry.name, handler: handler) { try chunks.read(into: $0) }
+            try XMLStreamParser.parse(entry.name, handler: handler) { [handler] buffer in
+                let count = try chunks.read(into: buffer)
+                handler.parsedBytes += count
+                return count
+            }
         } catch {
             failure = error
         }
@@ -148,6 +162,8 @@ private final class SheetHandler: SAXHandler {
     private let ring: HandoffRing<CellBatch>
     /// Rows per batch: enough to make the hand-over rare, few enough to keep memory small.
     private static let batchRows = 256
+    /// Bytes of the part fed to the parser so far (parsing thread only).
+    var parsedBytes = 0
 
     init(ring: HandoffRing<CellBatch>) {
         self.ring = ring
@@ -168,6 +184,7 @@ private final class SheetHandler: SAXHandler {
             // The caller let go of the reader.
             return fail(SpreadsheetError(.readFailed, "the reader was closed"))
         }
+        state.pointee.cells.sourceBytes = parsedBytes
         swap(&batch.cells, &state.pointee.cells)
         state.pointee.cells.removeAll()
         ring.publish()
@@ -327,14 +344,19 @@ private struct CellResolver {
     /// Date kind per cell style, in memory this resolver owns.
     let styleKinds: UnsafeMutableBufferPointer<NumberText.DateKind>
     let date1904: Bool
+    let maxCellCharacters: Int
 
-    init(strings: SharedStrings, styles: CellStyles, date1904: Bool) {
+    init(strings: SharedStrings, styles: CellStyles, date1904: Bool, maxCellCharacters: Int) {
         self.strings = strings
         (stringBytes, stringOffsets) = strings.arena
         styleKinds = .allocate(capacity: styles.kinds.count)
         _ = styleKinds.initialize(from: styles.kinds)
         self.date1904 = date1904
+        self.maxCellCharacters = maxCellCharacters
     }
+
+    /// Bytes of the shared strings this resolver has seen loaded.
+    var stringBytesLoaded: Int { stringsAvailable > 0 ? Int(stringOffsets[stringsAvailable]) : 0 }
 
     func deallocate() { styleKinds.deallocate() }
 
@@ -419,7 +441,26 @@ private struct CellResolver {
         }
         let length = row.bytes.count - start
         if length == 0 && type == .text { type = .empty }
+        if length > maxCellCharacters {
+            try checkCellLength(row.bytes[start...], rowNumber: rowNumber, column: column)
+        }
         row.spans.append(Row.CellSpan(start: UInt32(start), length: UInt32(length), type: type, precisionLost: lost))
+    }
+}
+
+extension CellResolver {
+    /// Refuses a cell longer than Excel allows: a shared string of a megabyte used in thousands of
+    /// cells would otherwise write gigabytes. Called only when the bytes already exceed the limit.
+    func checkCellLength(_ text: ArraySlice<UInt8>, rowNumber: Int, column: Int) throws {
+        // Characters are the bytes that do not continue a UTF-8 sequence.
+        let characters = text.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        guard characters > maxCellCharacters else { return }
+        throw SpreadsheetError(
+            .cellTooLong,
+            "a cell holds \(Counted.grouped(characters)) characters, more than the \(Counted.grouped(maxCellCharacters)) "
+                + "a cell may hold (Excel's own limit), so Excel did not save it this way; if the file is genuine, "
+                + "raise --max-cell-chars",
+            row: rowNumber, column: column)
     }
 }
 

@@ -70,10 +70,17 @@ struct Convert: ParsableCommand {
         let writer = try SpreadsheetWriter.open(path: destination, format: format, options: options)
         var progress = Progress()
         var written = 0
+        var widest = 0
         do {
             let blank = Row(number: 0)
             while let row = try reader.next() {
                 if row.isBlank { continue }
+                // Blank rows for the gap and empty cells up to the widest row cost as much as cells
+                // read, and count against the same cap: a sparse sheet must not write without end.
+                let gap = row.number - written - 1
+                let padding = format == .csv ? gap * widest + max(0, widest - row.count) : 0
+                try reader.account(paddedCells: gap + padding, row: row.number)
+                widest = max(widest, row.count)
                 while written + 1 < row.number {
                     try writer.write(blank)
                     written += 1

@@ -15,8 +15,16 @@ struct ReadLimitOptions: ParsableArguments {
     @Option(help: "Smallest compressed/inflated ratio accepted past 100 KiB (zip-bomb guard).")
     var minInflateRatio: Double = ReadLimits.default.minInflateRatio
 
+    @Option(help: "Most characters one xlsx cell may hold (Excel's own limit is 32,767).")
+    var maxCellChars: Int = ReadLimits.default.maxCellCharacters
+
+    @Option(help: ArgumentHelp(
+        "Most bytes of text and cells a file may produce per byte of its sheet data, past the first 64 Mi "
+            + "(guards against small files that expand without end).", valueName: "RATIO"))
+    var maxExpansion: Double = ReadLimits.default.maxExpansion
+
     func validate() throws {
-        guard maxEntries > 0, maxPartMib > 0, maxTotalMib > 0 else {
+        guard maxEntries > 0, maxPartMib > 0, maxTotalMib > 0, maxCellChars > 0, maxExpansion > 0 else {
             throw ValidationError("limits must be positive")
         }
         guard (0...1).contains(minInflateRatio) else {
@@ -30,6 +38,8 @@ struct ReadLimitOptions: ParsableArguments {
         limits.maxPartBytes = maxPartMib << 20
         limits.maxTotalBytes = maxTotalMib << 20
         limits.minInflateRatio = minInflateRatio
+        limits.maxCellCharacters = maxCellChars
+        limits.maxExpansion = maxExpansion
         return limits
     }
 }

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import random
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -210,6 +211,30 @@ def late_damage():
              '<row r="2"><c r="A2" t="s"><v>5</v></c></row></sheetData></worksheet>', shared)
 
 
+def expansion():
+    sst = '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    # One shared string of 1 MiB used by 2,000 cells: a 2 GiB sheet from a file of some 30 KiB. A
+    # letter in every 128 keeps the string compressible only to about 2%, past the zip-bomb guard.
+    rng = random.Random(7)
+    text = "".join("A" * 127 + rng.choice("BCDEFGHIJK") for _ in range(8192))
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(1, 2001))
+    handmade("bad-long-string.xlsx", SHEET_HEAD + "<sheetData>" + rows + "</sheetData></worksheet>",
+             sst + "<si><t>" + text + "</t></si></sst>")
+    # Under Excel's 32,767 characters per cell, but used in 20,000 rows of people that would pass
+    # validation: 640 MB of text from about 2 MB of sheet XML.
+    strings = ["nota", "national_id", "first_name", "last_name", "user_authorized", "Ana", "Pérez", "sí",
+               "x" * 32_000]
+    header = "".join(f'<c t="s"><v>{i}</v></c>' for i in (1, 2, 3, 4, 0))
+    rows = "".join(f'<row><c><v>1{(i * 7919) % 100_000_000:08d}{i % 7}</v></c><c t="s"><v>5</v></c>'
+                   f'<c t="s"><v>6</v></c><c t="s"><v>7</v></c><c t="s"><v>8</v></c></row>'
+                   for i in range(20_000))
+    handmade("bad-repeated-string.xlsx", SHEET_HEAD + "<sheetData><row>" + header + "</row>" + rows
+             + "</sheetData></worksheet>", sst + "".join(f"<si><t>{t}</t></si>" for t in strings) + "</sst>")
+    # Two cells, at XFD1 and XFD1048576: a CSV padded to the widest row would hold 17 billion cells.
+    handmade("bad-far-corners.xlsx", SHEET_HEAD + '<sheetData><row r="1"><c r="XFD1"><v>1</v></c></row>'
+             '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row></sheetData></worksheet>')
+
+
 def csv_files():
     # Excel "CSV (delimitado por comas)" in a Spanish locale: ';' and Windows-1252, CRLF.
     text = "Cédula;Nombre;Teléfono\r\n0012345;Ñusta Peña;+51 987654321\r\n98765432;José Müller;+51 912345678\r\n"
@@ -234,5 +259,6 @@ if __name__ == "__main__":
     good_handmade()
     bad_inputs()
     late_damage()
+    expansion()
     csv_files()
     print("fixtures written to", HERE)
