@@ -23,6 +23,10 @@ echo "== idbatch run samples/personas-co.xlsx --provider trulioo --signed-url (s
 mkdir -p demo-out/trulioo
 "$bin" run samples/personas-co.xlsx --provider trulioo --country CO --signed-url \
     --sandbox --state "$state" --out demo-out/trulioo || [ $? -eq 2 ]
+echo "== idbatch run samples/personas-co.xlsx --provider truora-batch (Truora's batch upload, sandbox)"
+mkdir -p demo-out/batch
+"$bin" run samples/personas-co.xlsx --job samples/personas-co.job.yaml --provider truora-batch \
+    --sandbox --state "$state" --out demo-out/batch || [ $? -eq 2 ]
 echo "== the same file again: the ledger resumes, nothing is sent twice"
 run samples/personas-co.xlsx --job samples/personas-co.job.yaml
 echo "demo: reports in demo-out/ (NAME.report.*, NAME.errors.*, NAME.summary.json)"

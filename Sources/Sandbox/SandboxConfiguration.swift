@@ -21,8 +21,9 @@ public struct SandboxConfiguration: Sendable {
     public var highPriorityLimit = 5
     /// Items per page of every list.
     public var pageSize = 20
-    /// Rows a batch file may hold.
-    public var batchRowLimit = 500
+    /// Rows a batch file may hold. Truora documents 500 for its dashboard and no limit for the API;
+    /// idbatch's batches hold 1,000 rows by default, so the sandbox takes that many.
+    public var batchRowLimit = 1_000
     /// Upload links expire after this many sandbox seconds.
     public var uploadLinkLifetime: Double = 1800
     /// Seeds the fault dice, so a fault run can be repeated.

@@ -23,6 +23,7 @@ struct JobFileTests {
               reference: "Contrato 114"
             report:
               format: csv
+            batch_size: 250
             """, file: "job.yaml")
         let settings = job.settings
         #expect(settings.country == "CO" && settings.type == "person" && settings.dateOrder == .dayFirst)
@@ -30,6 +31,7 @@ struct JobFileTests {
                                                     "date_of_birth.month", "date_of_birth.year", "-"])
         #expect(settings.consent == ConsentAttestation(attestedBy: "Ana, Compliance", reference: "Contrato 114"))
         #expect(job.reportFormat == .csv)
+        #expect(job.batchSize == 250)
     }
 
     @Test("each wrong key gets its own message and line", arguments: [
@@ -43,6 +45,8 @@ struct JobFileTests {
         ("version: 1\ncountry: AR\n", "Truora checks these countries", 2),
         ("version: 1\nmapping: [a, b]\n", "mapping holds input: column pairs", 2),
         ("version: [1\n", "not valid YAML", nil),
+        ("version: 1\nbatch_size: 0\n", "batch_size is a number of rows from 1 to 10000", 2),
+        ("version: 1\nbatch_size: mil\n", "batch_size is a number of rows", 2),
     ] as [(String, String, Int?)])
     func problems(text: String, message: String, line: Int?) {
         do {

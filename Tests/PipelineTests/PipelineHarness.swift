@@ -14,12 +14,14 @@ struct PipelineHarness {
     var sandbox: Sandbox { running.sandbox }
     var state: String { folder + "/state" }
 
-    static func with(speed: Double = 600, faults: String? = nil, _ body: (PipelineHarness) async throws -> Void)
-        async throws
+    static func with(speed: Double = 600, faults: String? = nil,
+                     sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
+                     _ body: (PipelineHarness) async throws -> Void) async throws
     {
         var configuration = SandboxConfiguration()
         configuration.speed = speed
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
+        configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
         let transport = AsyncHTTPTransport(connectionsPerHost: 16)
         let retry = RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 5, timeout: .seconds(5))

@@ -72,7 +72,10 @@ struct TruoraBatchTests {
                 let reader = try SpreadsheetReader(path: path)
                 var rows: [[String]] = []
                 while let row = try reader.next() { rows.append(row.cells.map(\.text)) }
-                #expect(rows.first == ["row", "check_id", "status", "score", "failure_reason"])
+                #expect(rows.first == ["row", "check_id", "status", "score", "failure_reason", "national_id",
+                                       "date_of_birth"])
+                // The inputs as uploaded come back beside each line, so a client can check its rows.
+                #expect(rows.dropFirst().map { $0[5] } == ["1032456780", "1032456789", "12", "1032456780"])
                 #expect(rows.dropFirst().map { $0[0] } == ["2", "3", "4", "6"])
                 #expect(rows[3][2] == "invalid")
                 #expect(rows[3][4].contains("national_id"))

@@ -184,6 +184,37 @@ struct RunCommandTests {
                 == (try table(out + "/calm/people.report.csv").map(strip)))
     }
 
+    @Test("truora-batch: kill -9 once every batch is started, then a rerun: no batch or check twice")
+    func batchKillAndResume() async throws {
+        // At speed 20 a check takes 3 s, so the kill lands while the batches run.
+        let sandbox = try await ExternalSandbox.start(speed: 20)
+        defer { Task { await sandbox.stop() } }
+        let out = try CommandRunner.scratchDirectory()
+        let input = try people(300, in: out)
+        let arguments = ["run", input, "--country", "CO", "--provider", "truora-batch", "--batch-size", "100",
+                         "--report-format", "csv", "--state", out + "/state", "--out", out + "/out"]
+        let running = try CommandRunner.start(arguments, environment: sandbox.environment)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while sandbox.stats.count("POST /v1/batches/{id}/start") < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        running.signal(SIGKILL)
+        _ = running.finish()
+        #expect(sandbox.stats.count("POST /v1/batches/{id}/start") == 3)
+        #expect(!FileManager.default.fileExists(atPath: out + "/out/people.report.csv"))
+        let rerun = try CommandRunner.run(arguments, environment: sandbox.environment)
+        #expect(rerun.exitCode == 0, "\(rerun.stderr)")
+        let stats = sandbox.stats
+        #expect(stats.count("POST /v1/batches") == 3 && stats.count("PUT /uploads/{token}") == 3)
+        // A start whose answer the kill cut off is tried again and refused (400), never repeated.
+        #expect(stats.count("POST /v1/batches/{id}/start", status: 200) == 3)
+        #expect(stats.checksCreated == 300 && stats.duplicates == 0)
+        let rows = try table(out + "/out/people.report.csv")
+        #expect(rows.count == 300 && rows.allSatisfy { $0["idbatch_status"] == "ok" })
+        #expect(Set(rows.compactMap { $0["batch_id"] }).count == 3)
+        #expect(!rerun.stderr.contains(Sandbox.truoraKey()))
+    }
+
     @Test("Ctrl-C stops taking rows and writes the reports (exit 130); a rerun sends the rest")
     func interruptAndResume() async throws {
         let sandbox = try await ExternalSandbox.start(latency: "40")

@@ -29,10 +29,14 @@ public struct JobFile: Sendable, Equatable {
     }
 
     public static let currentVersion = 1
+    /// The most rows idbatch puts in one Truora batch (`batch_size`, `--batch-size`).
+    public static let maxBatchSize = 10_000
 
     public var settings: CheckSettings
     public var reportFormat: ReportFormat?
     public var trulioo: TruliooJob?
+    /// truora-batch: most rows in one batch upload.
+    public var batchSize: Int?
 
     public init(settings: CheckSettings, reportFormat: ReportFormat? = nil) {
         self.settings = settings
@@ -40,7 +44,8 @@ public struct JobFile: Sendable, Equatable {
     }
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
-                               "ignore", "constants", "consent", "report", "trulioo"]
+                               "ignore", "constants", "consent", "report", "trulioo",
+                               "batch_size"]
 
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
@@ -244,6 +249,12 @@ public struct JobFile: Sendable, Equatable {
         }
         var file = JobFile(settings: settings, reportFormat: reportFormat)
         file.trulioo = trulioo
+        if let node = entries["batch_size"]?.value {
+            guard let size = Int(try scalar(node, "batch_size")), (1...JobFile.maxBatchSize).contains(size) else {
+                throw problem(node, "batch_size is a number of rows from 1 to \(JobFile.maxBatchSize)")
+            }
+            file.batchSize = size
+        }
         return file
     }
 

@@ -47,6 +47,8 @@ public enum JobSkeleton {
                 "# consent:",
                 "#   attested_by: \"Name, role\"",
                 "#   reference: \"where the signed authorisations are kept\"",
+                "",
+                "# batch_size: 1000                # truora-batch: most rows in one batch upload",
             ]
         }
         lines += ["", "report:", "  format: same                    # xlsx | csv | same (as the input)"]

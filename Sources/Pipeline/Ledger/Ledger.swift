@@ -139,6 +139,20 @@ public final class Ledger: Sendable {
                     CREATE INDEX row_open ON row(file_id, mode, state, next_poll);
                     """)
         }
+        migrator.registerMigration("v2: Truora batches") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch (
+                        id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES file(id), mode TEXT NOT NULL,
+                        country TEXT NOT NULL, type TEXT NOT NULL, step TEXT NOT NULL, size INTEGER NOT NULL,
+                        remote_id TEXT, upload_link TEXT, status TEXT, failure TEXT, id_column TEXT,
+                        id_hashes TEXT NOT NULL, creates INTEGER NOT NULL, polls INTEGER NOT NULL, next_poll REAL,
+                        run_id INTEGER NOT NULL);
+                    CREATE INDEX batch_by_file ON batch(file_id, mode, step);
+                    ALTER TABLE row ADD COLUMN batch INTEGER;
+                    CREATE INDEX row_by_batch ON row(batch) WHERE batch IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 
@@ -234,7 +248,7 @@ public final class Ledger: Sendable {
     /// The row table's columns in the order ``LedgerRecord/init(row:)`` reads them.
     static let rowColumns = """
         file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
-        remote_status, score, id_score, name_score, link, polls, next_poll, run_id
+        remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch
         """
 
     static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("
@@ -291,6 +305,51 @@ public final class Ledger: Sendable {
                 if let state = RowState(rawValue: row[0]) { counts[state] = row[1] }
             }
             return counts
+        }
+    }
+
+    // MARK: Batches
+
+    /// Adds a batch and assigns its rows to it, in one transaction: the rows are `sent` before
+    /// the batch is created at Truora.
+    public func insertBatch(_ batch: LedgerBatch, rows: [LedgerRecord]) throws(PipelineError) -> LedgerBatch {
+        try write { db in
+            var batch = batch
+            try batch.insert(db)
+            let insert = try db.cachedStatement(sql: Self.insertRow)
+            for var row in rows {
+                row.batch = batch.id
+                try insert.execute(arguments: row.arguments)
+            }
+            return batch
+        }
+    }
+
+    /// Writes a batch's new step, and with it any of its rows that changed.
+    public func update(_ batch: LedgerBatch, rows: [LedgerRecord] = []) throws(PipelineError) {
+        try write { db in
+            try batch.update(db)
+            let insert = try db.cachedStatement(sql: Self.insertRow)
+            for row in rows { try insert.execute(arguments: row.arguments) }
+        }
+    }
+
+    /// The batches of a file and mode, oldest first.
+    public func batches(fileID: Int64, mode: String) throws(PipelineError) -> [LedgerBatch] {
+        try read { db in
+            try LedgerBatch.filter(Column("file_id") == fileID && Column("mode") == mode).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func batch(_ id: Int64) throws(PipelineError) -> LedgerBatch? {
+        try read { db in try LedgerBatch.fetchOne(db, key: id) }
+    }
+
+    /// A batch's rows in sheet order, which is their order in its upload.
+    public func records(inBatch id: Int64) throws(PipelineError) -> [LedgerRecord] {
+        try read { db in
+            try LedgerRecord.fetchAll(
+                db, sql: "SELECT \(Self.rowColumns) FROM row WHERE batch = ? ORDER BY source_row", arguments: [id])
         }
     }
 

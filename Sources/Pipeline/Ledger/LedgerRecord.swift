@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Where a row stands with its provider. Valid rows that were never sent have no record at all.
@@ -48,6 +49,8 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var nextPoll: Double?
     /// The run that last wrote the record.
     public var runID: Int64
+    /// truora-batch: the ledger's batch the row was uploaded in.
+    public var batch: Int64?
 
     /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
     /// every page of rows).
@@ -70,12 +73,13 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         polls = row[15]
         nextPoll = row[16]
         runID = row[17]
+        batch = row[18]
     }
 
     /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
-         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID]
+         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch]
     }
 
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {
@@ -137,6 +141,81 @@ public struct FileRecord: Sendable, Codable, FetchableRecord, MutablePersistable
     public var firstSeen: Double
 
     enum CodingKeys: String, CodingKey { case id, sha256, path, firstSeen = "first_seen" }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Where a Truora batch stands, step by step, so a rerun continues it from the step it reached:
+/// never a second batch for rows already started, never a second start.
+public enum BatchStep: String, Sendable, Codable {
+    /// Rows assigned and marked `sent`; the create call may not have been answered.
+    case planned
+    /// Truora gave the batch its id and upload link.
+    case created
+    /// The file is at the upload link.
+    case uploaded
+    /// Started: Truora creates the checks.
+    case started
+    /// Finished at Truora and its report requested.
+    case reporting
+    /// The report is merged into the rows.
+    case merged
+    /// Stopped or failed at Truora (its rows failed with the reason), or given up by idbatch.
+    case failed
+}
+
+/// A Truora batch as the ledger keeps it. No ID in clear: `idHashes` holds a short keyed hash of each
+/// row's identifier, in upload order, to check the report's rows against.
+public struct LedgerBatch: Sendable, Codable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "batch"
+
+    public var id: Int64?
+    public var fileID: Int64
+    public var mode: String
+    public var country: String
+    public var type: String
+    public var step: BatchStep
+    /// Rows in the upload.
+    public var size: Int
+    /// Truora's `BAT…` id.
+    public var remoteID: String?
+    /// The signed upload link (valid 30 minutes, single use).
+    public var uploadLink: String?
+    /// Truora's batch status, and its failure reason.
+    public var status: String?
+    public var failure: String?
+    /// The input whose values `idHashes` hold.
+    public var idColumn: String?
+    /// JSON array of hex hashes, one per row in upload order.
+    public var idHashes: String
+    /// Create calls made for it (a link that expired is replaced by a new batch).
+    public var creates: Int
+    public var polls: Int
+    public var nextPoll: Double?
+    public var runID: Int64
+
+    public init(fileID: Int64, mode: String, country: String, type: String, size: Int, idColumn: String?,
+                idHashes: [String], runID: Int64) {
+        self.fileID = fileID
+        self.mode = mode
+        self.country = country
+        self.type = type
+        step = .planned
+        self.size = size
+        self.idColumn = idColumn
+        self.idHashes = String(decoding: (try? JSONEncoder().encode(idHashes)) ?? Data("[]".utf8), as: UTF8.self)
+        creates = 0
+        polls = 0
+        self.runID = runID
+    }
+
+    public var hashes: [String] { (try? JSONDecoder().decode([String].self, from: Data(idHashes.utf8))) ?? [] }
+
+    enum CodingKeys: String, CodingKey {
+        case id, fileID = "file_id", mode, country, type, step, size, remoteID = "remote_id",
+            uploadLink = "upload_link", status, failure, idColumn = "id_column", idHashes = "id_hashes", creates,
+            polls, nextPoll = "next_poll", runID = "run_id"
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -70,7 +70,7 @@ enum RunReport {
         "user_state_id": 38, "signed_url": 50, "profile_status": 16,
     ]
 
-    static func verdict(_ record: LedgerRecord?, plan: ReportPlan) -> Verdict {
+    static func verdict(_ record: LedgerRecord?, plan: ReportPlan, batches: [Int64: LedgerBatch] = [:]) -> Verdict {
         guard let record else {
             return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent",
                            message: plan.skipMessage ?? "not sent: run the same file again to send it")
@@ -91,6 +91,19 @@ enum RunReport {
             return Verdict(status: "pending", code: "result_pending",
                            message: "the check is still running; idbatch collect fetches its result")
         case .sent, .unknown:
+            if let id = record.batch, let batch = batches[id] {
+                let remote = batch.remoteID.map { "batch \($0)" } ?? "its batch"
+                switch batch.step {
+                case .started, .reporting:
+                    return Verdict(status: "pending", code: "batch_running",
+                                   message: "\(remote) is running at Truora; idbatch collect fetches its results")
+                default:
+                    return Verdict(status: "pending", code: "batch_not_started",
+                                   message: "\(remote) was not started"
+                                       + (batch.failure.map { " (\($0))" } ?? "")
+                                       + "; run the same file again to continue it")
+                }
+            }
             if record.mode == "trulioo" {
                 return Verdict(status: "pending", code: "outcome_unknown",
                                message: "the init call may have reached Trulioo but no answer came; look for external id "
@@ -107,6 +120,7 @@ enum RunReport {
         throws -> ReportCounts
     {
         let reader = try SpreadsheetReader(path: plan.input, options: plan.readOptions)
+        let batches = try batchesByID(plan: plan, ledger: ledger, fileID: fileID)
         var counts = ReportCounts()
         var header: [String] = []
         let columns = resultColumns(mode: plan.mode)
@@ -147,13 +161,14 @@ enum RunReport {
             while plan.headerRow != nil, let row = try reader.next() {
                 guard !row.isBlank else { continue }
                 let record = try records.record(for: row.number)
-                let verdict = verdict(record, plan: plan)
+                let verdict = verdict(record, plan: plan, batches: batches)
                 counts.count(verdict, record: record)
                 out.reset(number: row.number)
                 for column in 0..<width {
                     out.append(column < row.count ? row[column] : Cell.empty)
                 }
-                appendResult(to: &out, row: row.number, verdict: verdict, record: record, mode: plan.mode)
+                appendResult(to: &out, row: row.number, verdict: verdict, record: record, mode: plan.mode,
+                             batches: batches)
                 try report.write(out)
                 if verdict.status == "failed" {
                     try errors?.add(row, code: verdict.code, column: verdict.column, message: verdict.message)
@@ -179,6 +194,7 @@ enum RunReport {
     /// The report of an input that can no longer be read as it was (moved or changed): one row per
     /// row the ledger knows, by row number, with the result columns only. No error file.
     static func writeByRowNumber(plan: ReportPlan, ledger: Ledger, fileID: Int64) throws -> ReportCounts {
+        let batches = try batchesByID(plan: plan, ledger: ledger, fileID: fileID)
         var counts = ReportCounts()
         let report = try SpreadsheetWriter.open(
             path: plan.reportPath, format: plan.reportFormat,
@@ -194,10 +210,11 @@ enum RunReport {
                 guard let last = page.last else { break }
                 after = last.sourceRow
                 for record in page {
-                    let verdict = verdict(record, plan: plan)
+                    let verdict = verdict(record, plan: plan, batches: batches)
                     counts.count(verdict, record: record)
                     out.reset(number: record.sourceRow)
-                    appendResult(to: &out, row: record.sourceRow, verdict: verdict, record: record, mode: plan.mode)
+                    appendResult(to: &out, row: record.sourceRow, verdict: verdict, record: record,
+                                 mode: plan.mode, batches: batches)
                     try report.write(out)
                 }
             }
@@ -209,13 +226,23 @@ enum RunReport {
         return counts
     }
 
+    /// truora-batch: the file's batches, for the `batch_id` column and the verdicts of rows in them.
+    static func batchesByID(plan: ReportPlan, ledger: Ledger, fileID: Int64) throws -> [Int64: LedgerBatch] {
+        guard plan.mode == "truora-batch" else { return [:] }
+        var batches: [Int64: LedgerBatch] = [:]
+        for batch in try ledger.batches(fileID: fileID, mode: plan.mode) {
+            if let id = batch.id { batches[id] = batch }
+        }
+        return batches
+    }
+
     static func scoreBucket(_ score: Double) -> String {
         let fifth = min(4, max(0, Int(score * 5)))
         return String(format: "%.1f-%.1f", Double(fifth) / 5, Double(fifth + 1) / 5)
     }
 
     private static func appendResult(to out: inout Row, row: Int, verdict: Verdict, record: LedgerRecord?,
-                                     mode: String) {
+                                     mode: String, batches: [Int64: LedgerBatch]) {
         func text(_ value: String?) { out.append(value.map { Cell(text: $0, type: .text) } ?? Cell.empty) }
         func number(_ value: Double?) {
             guard let value, value >= 0 else { return out.append(Cell.empty) }
@@ -236,7 +263,7 @@ enum RunReport {
             number(record?.score)
             number(record?.idScore)
             number(record?.nameScore)
-            if mode == "truora-batch" { text(nil) }
+            if mode == "truora-batch" { text(record?.batch.flatMap { batches[$0]?.remoteID }) }
         }
     }
 }

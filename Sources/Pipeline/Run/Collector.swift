@@ -44,6 +44,18 @@ public struct Collector: Sendable {
                 observe(RunProgress(file: input, phase: .waiting, done: done, total: nil, ok: 0, failed: 0, pending: 0,
                                     elapsed: (ContinuousClock.now - started).seconds))
             }
+            if mode == .truoraBatch, let client = providers.truora {
+                // Batches still running first: their reports bring the check ids the poller then follows.
+                let finisher = BatchFinisher(ledger: ledger, client: client, caller: caller, control: control)
+                var requests = try await finisher.finish(fileID: run.fileID, mode: plan.mode, until: .now,
+                                                         everyBatchOnce: true, observe: report)
+                if wait > .zero {
+                    let more = try await finisher.finish(fileID: run.fileID, mode: plan.mode, until: .now + wait,
+                                                         observe: report)
+                    for (kind, count) in more { requests[kind, default: 0] += count }
+                }
+                for (kind, count) in requests { plan.requests[kind, default: 0] += count }
+            }
             var tally = try await poller.poll(fileID: run.fileID, mode: plan.mode, until: .now, everyRowOnce: true,
                                               observe: report)
             if wait > .zero {

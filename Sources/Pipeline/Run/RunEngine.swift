@@ -84,15 +84,29 @@ public struct RunEngine: Sendable {
             startedAt: started, requests: [:], wouldBill: [:])
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
-        let sent = try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan)
+        if configuration.mode == .truoraBatch, !configuration.dryRun {
+            try await sendBatches(file, fileID: fileID, runID: runID, total: total, plan: &plan)
+        } else {
+            try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan)
+        }
+        let deadline = ContinuousClock.now + configuration.wait
 
-        if !configuration.dryRun, configuration.mode.isTruora, !control.isStopped, sent.acknowledged > 0 {
+        if configuration.mode == .truoraBatch, !configuration.dryRun, !control.isStopped, let client = providers.truora {
+            let phase = ContinuousClock.now
+            let finisher = BatchFinisher(ledger: ledger, client: client, caller: caller, control: control)
+            let batches = try ledger.batches(fileID: fileID, mode: mode).filter { $0.step == .started || $0.step == .reporting }
+            let requests = try await finisher.finish(fileID: fileID, mode: mode, until: deadline) { done in
+                observe(progress(input, .waiting, done: done, total: batches.count, since: phase))
+            }
+            for (kind, count) in requests { plan.requests[kind, default: 0] += count }
+        }
+        let acknowledged = configuration.dryRun ? 0 : try ledger.countByState(fileID: fileID, mode: mode)[.acknowledged] ?? 0
+        if configuration.mode.isTruora, !control.isStopped, acknowledged > 0 {
             let phase = ContinuousClock.now
             let poller = ResultPoller(ledger: ledger, caller: caller, concurrency: configuration.concurrency,
                                       control: control)
-            let open = sent.acknowledged
-            let tally = try await poller.poll(fileID: fileID, mode: mode, until: .now + configuration.wait) { done in
-                observe(progress(input, .waiting, done: done, total: open, since: phase))
+            let tally = try await poller.poll(fileID: fileID, mode: mode, until: deadline) { done in
+                observe(progress(input, .waiting, done: done, total: acknowledged, since: phase))
             }
             for (kind, count) in tally.requests { plan.requests[kind, default: 0] += count }
         }
@@ -142,15 +156,10 @@ public struct RunEngine: Sendable {
 
     // MARK: Sending
 
-    struct SendTally {
-        /// Rows left acknowledged (results to look for).
-        var acknowledged = 0
-    }
-
     /// Takes the rows one by one, records the failed ones and sends the valid ones, at most
     /// `concurrency` at once; every call's `sent` mark is committed before the call starts.
     private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan)
-        async throws(PipelineError) -> SendTally
+        async throws(PipelineError)
     {
         let rows: ValidatedRows
         do { rows = try file.rows() } catch { throw PipelineError.from(error, file: file.path) }
@@ -170,7 +179,6 @@ public struct RunEngine: Sendable {
         var consecutiveDown = 0
         var lastEmit = started
         var failure: PipelineError?
-        var tally = SendTally()
         var requests: [String: Int] = [:]
         var wouldBill: [String: Int] = [:]
         var width = plan.width
@@ -276,8 +284,82 @@ public struct RunEngine: Sendable {
         plan.width = width
         for (kind, count) in requests { plan.requests[kind, default: 0] += count }
         plan.wouldBill = wouldBill
-        tally.acknowledged = try ledger.countByState(fileID: fileID, mode: mode.rawValue)[.acknowledged] ?? 0
-        return tally
+    }
+
+    /// truora-batch: takes the rows one by one, records the failed ones and gathers the valid ones
+    /// into batches that are created, uploaded and started as they fill (``BatchSubmitter``).
+    private func sendBatches(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?,
+                             plan: inout ReportPlan) async throws(PipelineError)
+    {
+        guard let client = providers.truora else {
+            throw PipelineError(PipelineError.usage, "a truora-batch run needs a Truora client")
+        }
+        let mode = configuration.mode.rawValue
+        let submitter = try BatchSubmitter(ledger: ledger, client: client, control: control, fileID: fileID,
+                                           mode: mode, batchSize: configuration.batchSize)
+        var cursor = RecordCursor(ledger: ledger, fileID: fileID, mode: mode)
+        var writes: [LedgerRecord] = []
+        var taken = 0, ok = 0, failed = 0, pending = 0
+        var width = plan.width
+        let started = ContinuousClock.now
+        var lastEmit = started
+        do {
+            let rows = try file.rows()
+            while !control.isStopped, let (row, outcome) = try rows.next() {
+                taken += 1
+                width = max(width, row.count)
+                let existing = try cursor.record(for: row.number)
+                if !outcome.isValid {
+                    var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row.number, inputHash: "",
+                                              state: .failed, runID: runID)
+                    let errors = outcome.errors
+                    record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
+                    writes.append(record)
+                    failed += 1
+                } else {
+                    let hash = ledger.inputHash(outcome.inputs.lazy.map { ($0.name, $0.value) })
+                    let same = existing.flatMap { $0.inputHash == hash ? $0 : nil }
+                    let startedAlready = same.map(submitter.inStartedBatch) ?? false
+                    switch same?.state {
+                    case .final?:
+                        ok += 1
+                    case .acknowledged?:
+                        pending += 1
+                    case .failed? where !Self.retriedOnRerun.contains(same?.errorCode ?? ""):
+                        failed += 1
+                    case .sent? where startedAlready, .unknown? where startedAlready:
+                        pending += 1
+                    default:
+                        var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row.number, inputHash: hash,
+                                                  state: .sent, runID: runID)
+                        record.attempts = same?.attempts ?? 0
+                        // Failed rows before them are written first: a batch's rows come out in sheet order.
+                        try ledger.save(writes)
+                        writes.removeAll(keepingCapacity: true)
+                        try await submitter.take(outcome.inputs, record: record, existing: existing)
+                        pending += 1
+                    }
+                }
+                if writes.count >= 1_024 {
+                    try ledger.save(writes)
+                    writes.removeAll(keepingCapacity: true)
+                }
+                let now = ContinuousClock.now
+                if now - lastEmit > .milliseconds(200) {
+                    lastEmit = now
+                    observe(RunProgress(file: file.path, phase: .sending, done: taken, total: total, ok: ok,
+                                        failed: failed, pending: pending, elapsed: (now - started).seconds))
+                }
+            }
+            try ledger.save(writes)
+            try await submitter.flush()
+        } catch {
+            try? ledger.save(writes)
+            for (kind, count) in submitter.requests { plan.requests[kind, default: 0] += count }
+            throw PipelineError.from(error, file: file.path)
+        }
+        plan.width = width
+        for (kind, count) in submitter.requests { plan.requests[kind, default: 0] += count }
     }
 
     /// The call to make for a valid row, given what the ledger knows of it; nil when there is none.
@@ -324,7 +406,7 @@ public struct RunEngine: Sendable {
     /// refused the credentials); a check in error or refused inputs are not.
     static let retriedOnRerun: Set<String> = [
         "provider_unreachable", "provider_error", "provider_rate_limited", "credentials_refused",
-        "provider_request_invalid", "outcome_unknown",
+        "provider_request_invalid", "outcome_unknown", "batch_upload_expired",
     ]
 
     private func billableKinds(_ call: RowCall) -> [String] {

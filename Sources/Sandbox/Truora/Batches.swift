@@ -9,6 +9,8 @@ struct BatchRecord: Sendable {
         var row: Int
         var checkID: String?
         var failure: String?
+        /// The row's inputs as uploaded, echoed in the report so a client can tell its rows apart.
+        var fields: [(String, String)] = []
     }
 
     var id: String
@@ -147,25 +149,31 @@ enum BatchFiles {
         return out
     }
 
-    /// The report: one line per uploaded row (row, check id, status, score, failure reason).
+    /// The report: one line per uploaded row (row, check id, status, score, failure reason, then
+    /// the batch's input columns as uploaded).
     static func report(
         _ lines: [(row: Int, checkID: String, status: String, score: String, failure: String)],
-        format: String, directory: String
+        inputs: [[(String, String)]], columns: [String], format: String, directory: String
     ) throws -> [UInt8] {
         let path = directory + "/report-\(Identifiers.hex(12)).\(format == "csv" ? "csv" : "xlsx")"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let header = ["row", "check_id", "status", "score", "failure_reason"]
+        let header = ["row", "check_id", "status", "score", "failure_reason"] + columns
         var rows = [Row(number: 1, cells: header.map { Cell(text: $0, type: .text) })]
         for (index, line) in lines.enumerated() {
-            rows.append(
-                Row(
-                    number: index + 2,
-                    cells: [
-                        Cell(text: String(line.row), type: .number), Cell(text: line.checkID, type: .text),
-                        Cell(text: line.status, type: .text),
-                        Cell(text: line.score, type: line.score.isEmpty ? .empty : .number),
-                        Cell(text: line.failure, type: .text),
-                    ]))
+            var row = Row(
+                number: index + 2,
+                cells: [
+                    Cell(text: String(line.row), type: .number), Cell(text: line.checkID, type: .text),
+                    Cell(text: line.status, type: .text),
+                    Cell(text: line.score, type: line.score.isEmpty ? .empty : .number),
+                    Cell(text: line.failure, type: .text),
+                ])
+            let fields = index < inputs.count ? inputs[index] : []
+            for column in columns {
+                let value = fields.first { $0.0 == column }?.1 ?? ""
+                row.append(value.isEmpty ? Cell.empty : Cell(text: value, type: .text))
+            }
+            rows.append(row)
         }
         let writer: any RowWriter =
             format == "csv"

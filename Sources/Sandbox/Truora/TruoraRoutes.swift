@@ -233,7 +233,8 @@ struct TruoraRoutes {
                         check.map { $0.score < 0 ? "" : LooseDouble($0.score).text } ?? "", line.failure ?? ""
                     ))
             }
-            let bytes = try BatchFiles.report(lines, format: format, directory: directory)
+            let bytes = try BatchFiles.report(
+                lines, inputs: batch.lines.map(\.fields), columns: batch.columns, format: format, directory: directory)
             return Reply.bytes(
                 bytes,
                 contentType: format == "csv"
@@ -531,10 +532,10 @@ struct TruoraRoutes {
                 consentRequired: false)
             {
             case .failure(let error):
-                batch.lines.append(.init(row: number, checkID: nil, failure: error.message))
+                batch.lines.append(.init(row: number, checkID: nil, failure: error.message, fields: fields))
             case .success(let accepted):
                 let check = await state.create(accepted, weights: weights, force: false, reportID: batch.id)?.0
-                batch.lines.append(.init(row: number, checkID: check?.checkID, failure: nil))
+                batch.lines.append(.init(row: number, checkID: check?.checkID, failure: nil, fields: fields))
             }
         }
         batch.status = "in_progress"

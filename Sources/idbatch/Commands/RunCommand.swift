@@ -11,14 +11,17 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Send every valid row to the provider once and write the merged report.",
         discussion: """
             Maps and validates every row, then sends each valid row (truora-checks: one check per row, \
-            then looks for its result until --wait runs out; trulioo: one init per row, and a signed URL \
-            with --signed-url). A ledger in --state records every row before and after its call, so running \
-            the same file again resumes: no row that has a check or a user state is sent again. Rows still \
-            running are pending; 'idbatch collect' finishes them later.
+            then looks for its result until --wait runs out; truora-batch: Truora's batch upload, rows in \
+            batches of --batch-size per country and type, each created, uploaded as xlsx, started, and its \
+            report merged back onto the rows; trulioo: one init per row, and a signed URL with \
+            --signed-url). A ledger in --state records every row and batch before and after its calls, so \
+            running the same file again resumes: no row that has a check or a user state is sent again, and \
+            a batch goes on from the step it reached. Rows still running are pending; 'idbatch collect' \
+            finishes them later.
 
             Writes to --out: NAME.report.xlsx|csv (every input row and column, in order, then idbatch_row, \
             idbatch_status ok|failed|pending|skipped, idbatch_error_code, idbatch_error_message and the \
-            provider's columns; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
+            provider's columns, with batch_id for truora-batch; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
             in the input's format, to fix and run again) and NAME.summary.json (rows read = ok + failed + \
             pending + skipped). All are created 0600 and appear whole or not at all.
 
@@ -54,6 +57,10 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "DURATION"))
     var wait: String = "5m"
 
+    @Option(help: ArgumentHelp("truora-batch: most rows in one batch upload (default: the job file's batch_size, else 1000).",
+                               valueName: "ROWS"))
+    var batchSize: Int?
+
     @Flag(help: "Map, validate and write the report and error file, and count the billable requests, without calling any provider.")
     var dryRun = false
 
@@ -75,15 +82,14 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard DurationText.parse(wait) != nil else { throw ValidationError("--wait takes a duration such as 90s, 10m or 2h") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
+        if let batchSize, !(1...JobFile.maxBatchSize).contains(batchSize) {
+            throw ValidationError("--batch-size takes a number of rows from 1 to \(JobFile.maxBatchSize)")
+        }
     }
 
     func run() async throws {
         let job = try check.jobFile()
         let settings = job.settings
-        if settings.provider == .truoraBatch {
-            FileHandleOutput.stderr("idbatch: error: truora-batch runs are not available yet; use truora-checks\n")
-            throw ExitCode(ExitStatus.usage)
-        }
         try OutputFolder.ensure(out)
         var configuration = RunConfiguration(settings: settings, readOptions: inputOptions.readOptions)
         configuration.outDirectory = out
@@ -96,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.rate = rate
         configuration.wait = DurationText.parse(wait) ?? .seconds(300)
         configuration.dryRun = dryRun
+        configuration.batchSize = batchSize ?? job.batchSize ?? configuration.batchSize
         configuration.signedURL = signedURL || job.trulioo?.signedURL == true
         configuration.redirectURL = redirectURL ?? job.trulioo?.redirectURL
 
