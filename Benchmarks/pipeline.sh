@@ -5,8 +5,11 @@
 # wall time, CPU time (user + sys of the client process alone), CPU per row and per provider
 # request, peak RSS, and at 50 ms the share of the latency-bound ideal (2 requests a row,
 # CONCURRENCY in flight). Then `run --dry-run`, `validate` and `convert` of one xlsx of the same size.
+# MODES="truora-checks truora-batch" also runs the same rows as Truora batches of BATCH_SIZE
+# (default 1000); its requests are the HTTP requests the sandbox answered.
 #   bash Benchmarks/pipeline.sh [ROWS...]        (default: 100000)
 #   LATENCIES="0 50" CONCURRENCY=64 PEER=1 DRY=1 bash Benchmarks/pipeline.sh 100000 1000000
+#   MODES="truora-checks truora-batch" LATENCIES=50 PEER=0 DRY=0 bash Benchmarks/pipeline.sh 100000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -52,15 +55,24 @@ for rows in "${sizes[@]}"; do
     [ -f "$input" ] || python3 Benchmarks/python/people.py "$rows" "$input"
     for latency in "${latencies[@]}"; do
         start_sandbox "$latency"
-        rm -rf "$work/state" "$work/report"
-        mkdir -p "$work/report"
-        read -r wall cpu rss < <(TRUORA_BASE_URL="$url" TRUORA_API_KEY="$key" measure "$bin" run "$input" \
-            --country CO --concurrency "$concurrency" --wait 1h --state "$work/state" --out "$work/report")
-        requests=$(python3 -c "import json,sys; s=json.load(open('$work/report/people-$rows.summary.json')); \
-print(sum(s['requests'].values()))")
-        grep -q "\"ok\" : $rows," "$work/report/people-$rows.summary.json" || { echo "not every row ok" >&2; exit 1; }
-        row "idbatch run" "$rows" "$latency" "$wall" "$cpu" "$rss" "$requests"
-        curl -s -X POST "$url/_sandbox/reset" >/dev/null
+        for mode in ${MODES:-truora-checks}; do
+            rm -rf "$work/state" "$work/report"
+            mkdir -p "$work/report"
+            read -r wall cpu rss < <(TRUORA_BASE_URL="$url" TRUORA_API_KEY="$key" measure "$bin" run "$input" \
+                --country CO --provider "$mode" --batch-size "${BATCH_SIZE:-1000}" --concurrency "$concurrency" \
+                --wait 1h --state "$work/state" --out "$work/report")
+            grep -q "\"ok\" : $rows," "$work/report/people-$rows.summary.json" || { echo "not every row ok" >&2; exit 1; }
+            requests=$(curl -s "$url/_sandbox/stats" | python3 -c "import json,sys; s=json.load(sys.stdin); \
+print(sum(sum(v.values()) for v in s['requests'].values()))")
+            if [ "$mode" = truora-checks ]; then
+                row "idbatch run" "$rows" "$latency" "$wall" "$cpu" "$rss" "$requests"
+            else
+                saved=$concurrency; concurrency=1  # no latency-bound ideal for batches
+                row "idbatch run (batch)" "$rows" "0" "$wall" "$cpu" "$rss" "$requests" | sed "s/ 0 ms/ $latency ms/"
+                concurrency=$saved
+            fi
+            curl -s -X POST "$url/_sandbox/reset" >/dev/null
+        done
         if [ "${PEER:-1}" = 1 ]; then
             read -r wall cpu rss < <(measure python3 Benchmarks/python/run_peer.py "$input" "$work/peer.csv" "$url" \
                 "$key" "$concurrency")
