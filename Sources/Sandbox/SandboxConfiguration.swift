@@ -24,6 +24,8 @@ public struct SandboxConfiguration: Sendable {
     /// Rows a batch file may hold. Truora documents 500 for its dashboard and no limit for the API;
     /// idbatch's batches hold 1,000 rows by default, so the sandbox takes that many.
     public var batchRowLimit = 1_000
+    /// A check's PDF can be downloaded this many sandbox seconds after it was asked for.
+    public var pdfDelay: Double = 2
     /// Upload links expire after this many sandbox seconds.
     public var uploadLinkLifetime: Double = 1800
     /// Seeds the fault dice, so a fault run can be repeated.

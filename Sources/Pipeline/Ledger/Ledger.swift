@@ -153,6 +153,15 @@ public final class Ledger: Sendable {
                     CREATE INDEX row_by_batch ON row(batch) WHERE batch IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v3: PDFs and continuous checks") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE row ADD COLUMN pdf TEXT;
+                    ALTER TABLE row ADD COLUMN continuous_id TEXT;
+                    CREATE INDEX row_follow_up ON row(file_id, mode) WHERE pdf IN ('wanted', 'asked')
+                        OR continuous_id IN ('wanted', 'enrolling');
+                    """)
+        }
         return migrator
     }
 
@@ -225,7 +234,10 @@ public final class Ledger: Sendable {
                     JOIN (SELECT file_id, mode, MAX(id) AS latest FROM run GROUP BY file_id, mode) newest
                       ON run.id = newest.latest
                     WHERE EXISTS (SELECT 1 FROM row WHERE row.file_id = run.file_id AND row.mode = run.mode
-                                  AND row.state IN ('acknowledged', 'sent', 'unknown'))
+                                  AND (row.state IN ('acknowledged', 'sent', 'unknown')
+                                       OR (row.state = 'final' AND row.remote_status = 'completed'
+                                           AND (row.pdf IN ('wanted', 'asked')
+                                                OR row.continuous_id IN ('wanted', 'enrolling')))))
                     ORDER BY run.id
                     """)
         }
@@ -248,7 +260,7 @@ public final class Ledger: Sendable {
     /// The row table's columns in the order ``LedgerRecord/init(row:)`` reads them.
     static let rowColumns = """
         file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
-        remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch
+        remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch, pdf, continuous_id
         """
 
     static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("
@@ -305,6 +317,44 @@ public final class Ledger: Sendable {
                 if let state = RowState(rawValue: row[0]) { counts[state] = row[1] }
             }
             return counts
+        }
+    }
+
+    // MARK: Follow-ups (PDFs, continuous checks)
+
+    /// Marks every row of a file and mode that has or may get a check as wanting a PDF and/or a
+    /// continuous check, where nothing was asked for yet.
+    public func wantFollowUps(fileID: Int64, mode: String, pdf: Bool, continuous: Bool) throws(PipelineError) {
+        guard pdf || continuous else { return }
+        try write { db in
+            let open = "state IN ('sent', 'acknowledged', 'unknown', 'final')"
+            if pdf {
+                try db.execute(sql: "UPDATE row SET pdf = 'wanted' WHERE file_id = ? AND mode = ? AND pdf IS NULL AND \(open)",
+                               arguments: [fileID, mode])
+            }
+            if continuous {
+                try db.execute(
+                    sql: "UPDATE row SET continuous_id = 'wanted' WHERE file_id = ? AND mode = ? AND continuous_id IS NULL AND \(open)",
+                    arguments: [fileID, mode])
+            }
+        }
+    }
+
+    /// Finished checks with a PDF or a continuous check still to get, after row `row`, in row order.
+    public func followUps(fileID: Int64, mode: String, after row: Int, limit: Int) throws(PipelineError)
+        -> [LedgerRecord]
+    {
+        try read { db in
+            try LedgerRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.rowColumns) FROM row
+                    WHERE file_id = ? AND mode = ? AND source_row > ? AND state = 'final' AND remote_status = 'completed'
+                      AND remote_id IS NOT NULL
+                      AND (pdf IN ('wanted', 'asked') OR continuous_id IN ('wanted', 'enrolling'))
+                    ORDER BY source_row LIMIT ?
+                    """,
+                arguments: [fileID, mode, row, limit])
         }
     }
 

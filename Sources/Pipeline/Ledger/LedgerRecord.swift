@@ -51,6 +51,11 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var runID: Int64
     /// truora-batch: the ledger's batch the row was uploaded in.
     public var batch: Int64?
+    /// `--pdf`: `wanted`, `asked` (created at Truora, not downloaded yet), or the downloaded file's
+    /// path relative to the report.
+    public var pdf: String?
+    /// `--continuous`: `wanted`, `enrolling` (the call may have reached Truora), or the `CCK…` id.
+    public var continuousID: String?
 
     /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
     /// every page of rows).
@@ -74,12 +79,14 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         nextPoll = row[16]
         runID = row[17]
         batch = row[18]
+        pdf = row[19]
+        continuousID = row[20]
     }
 
     /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
-         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch]
+         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch, pdf, continuousID]
     }
 
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {

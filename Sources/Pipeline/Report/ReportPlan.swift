@@ -33,10 +33,14 @@ public struct ReportPlan: Codable, Sendable, Equatable {
     public var requests: [String: Int]
     /// For a dry run: the billable requests the run would make, by kind.
     public var wouldBill: [String: Int]
+    /// Truora: PDFs and continuous checks the run asked for (nil in plans written before them).
+    public var followUps: FollowUpPlan?
 
     public var reportPath: String { "\(outDirectory)/\(stem).report.\(reportFormat.rawValue)" }
     public var errorsPath: String { "\(outDirectory)/\(stem).errors.\(inputFormat.rawValue)" }
     public var summaryPath: String { "\(outDirectory)/\(stem).summary.json" }
+    /// Where `--pdf` puts the PDFs, relative to `outDirectory`.
+    public var pdfFolder: String { "\(stem).pdf" }
 
     var readOptions: ReadOptions {
         ReadOptions(sheet: sheet.map { SheetSelector($0) }, delimiter: delimiter, limits: limits)

@@ -55,19 +55,23 @@ enum RunReport {
         var message = ""
     }
 
-    static func resultColumns(mode: String) -> [String] {
+    static func resultColumns(plan: ReportPlan) -> [String] {
         let common = ["idbatch_row", "idbatch_status", "idbatch_error_code", "idbatch_error_message"]
-        switch mode {
+        var truora = common + ["check_id", "check_status", "score", "id_score", "name_score"]
+        switch plan.mode {
         case "trulioo": return common + ["user_state_id", "signed_url", "profile_status"]
-        case "truora-batch": return common + ["check_id", "check_status", "score", "id_score", "name_score", "batch_id"]
-        default: return common + ["check_id", "check_status", "score", "id_score", "name_score"]
+        case "truora-batch": truora.append("batch_id")
+        default: break
         }
+        if plan.followUps?.pdf == true { truora.append("pdf") }
+        if plan.followUps?.continuous == true { truora.append("continuous_check_id") }
+        return truora
     }
 
     static let resultWidths: [String: Double] = [
         "idbatch_row": 12, "idbatch_status": 15, "idbatch_error_code": 24, "idbatch_error_message": 70,
         "check_id": 38, "check_status": 14, "score": 8, "id_score": 10, "name_score": 12, "batch_id": 38,
-        "user_state_id": 38, "signed_url": 50, "profile_status": 16,
+        "user_state_id": 38, "signed_url": 50, "profile_status": 16, "pdf": 46, "continuous_check_id": 38,
     ]
 
     static func verdict(_ record: LedgerRecord?, plan: ReportPlan, batches: [Int64: LedgerBatch] = [:]) -> Verdict {
@@ -80,7 +84,9 @@ enum RunReport {
             return Verdict(status: "failed", code: record.errorCode ?? "failed", column: record.errorColumn ?? "",
                            message: record.errorMessage ?? "")
         case .final:
-            return Verdict(status: "ok")
+            // A finished check whose PDF or continuous check is not there yet says so, and stays ok.
+            guard let code = record.errorCode else { return Verdict(status: "ok") }
+            return Verdict(status: "ok", code: code, message: record.errorMessage ?? "")
         case .acknowledged:
             // A Trulioo row is done once its user state exists; the person then completes the flow.
             if record.mode == "trulioo" {
@@ -123,7 +129,7 @@ enum RunReport {
         let batches = try batchesByID(plan: plan, ledger: ledger, fileID: fileID)
         var counts = ReportCounts()
         var header: [String] = []
-        let columns = resultColumns(mode: plan.mode)
+        let columns = resultColumns(plan: plan)
         if let headerRow = plan.headerRow {
             while let row = try reader.next() {
                 if row.number == headerRow {
@@ -167,7 +173,7 @@ enum RunReport {
                 for column in 0..<width {
                     out.append(column < row.count ? row[column] : Cell.empty)
                 }
-                appendResult(to: &out, row: row.number, verdict: verdict, record: record, mode: plan.mode,
+                appendResult(to: &out, row: row.number, verdict: verdict, record: record, plan: plan,
                              batches: batches)
                 try report.write(out)
                 if verdict.status == "failed" {
@@ -201,7 +207,7 @@ enum RunReport {
             options: WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: [4]))
         do {
             var header = Row(number: 1)
-            for name in resultColumns(mode: plan.mode) { header.append(Cell(text: name, type: .text)) }
+            for name in resultColumns(plan: plan) { header.append(Cell(text: name, type: .text)) }
             try report.write(header)
             var after = 0
             var out = Row(number: 0)
@@ -214,7 +220,7 @@ enum RunReport {
                     counts.count(verdict, record: record)
                     out.reset(number: record.sourceRow)
                     appendResult(to: &out, row: record.sourceRow, verdict: verdict, record: record,
-                                 mode: plan.mode, batches: batches)
+                                 plan: plan, batches: batches)
                     try report.write(out)
                 }
             }
@@ -242,7 +248,8 @@ enum RunReport {
     }
 
     private static func appendResult(to out: inout Row, row: Int, verdict: Verdict, record: LedgerRecord?,
-                                     mode: String, batches: [Int64: LedgerBatch]) {
+                                     plan: ReportPlan, batches: [Int64: LedgerBatch]) {
+        let mode = plan.mode
         func text(_ value: String?) { out.append(value.map { Cell(text: $0, type: .text) } ?? Cell.empty) }
         func number(_ value: Double?) {
             guard let value, value >= 0 else { return out.append(Cell.empty) }
@@ -264,6 +271,11 @@ enum RunReport {
             number(record?.idScore)
             number(record?.nameScore)
             if mode == "truora-batch" { text(record?.batch.flatMap { batches[$0]?.remoteID }) }
+            // Only what is done: the file's path, the CCK id; never the ledger's markers.
+            if plan.followUps?.pdf == true { text(record?.pdf.flatMap { ["wanted", "asked"].contains($0) ? nil : $0 }) }
+            if plan.followUps?.continuous == true {
+                text(record?.continuousID.flatMap { ["wanted", "enrolling"].contains($0) ? nil : $0 })
+            }
         }
     }
 }

@@ -63,12 +63,17 @@ public struct Collector: Sendable {
                                                  observe: report)
                 for (kind, count) in more.requests { tally.requests[kind, default: 0] += count }
             }
+            let engine = RunEngine(configuration: RunConfiguration(settings: CheckSettings()), providers: providers,
+                                   ledger: ledger, control: control, observe: observe)
+            if let client = providers.truora, mode.isTruora {
+                let more = try await engine.followUps(plan: plan, client: client, fileID: run.fileID,
+                                                      until: .now + wait)
+                for (kind, count) in more { tally.requests[kind, default: 0] += count }
+            }
             for (kind, count) in tally.requests { plan.requests[kind, default: 0] += count }
             plan.finishedAt = Date()
 
             let problem = Self.inputProblem(plan)
-            let engine = RunEngine(configuration: RunConfiguration(settings: CheckSettings()), providers: providers,
-                                   ledger: ledger, control: control)
             let result = try engine.writeOutputs(plan: plan, fileID: run.fileID, runID: runID, warnings: [],
                                                  stopReason: nil, byRowNumber: problem != nil)
             collected.append(Collected(result: result, inputProblem: problem))

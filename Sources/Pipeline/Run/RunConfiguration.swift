@@ -25,6 +25,8 @@ public struct RunConfiguration: Sendable {
     public var flowID: String?
     /// Trulioo: where the hosted flow sends the person at the end.
     public var redirectURL: String?
+    /// Truora: PDFs and continuous checks for every finished check.
+    public var followUps = FollowUpPlan()
     /// truora-batch: most rows in one batch upload (one batch per country and type otherwise).
     public var batchSize: Int = 1_000
     /// Rows in a row whose calls fail with the provider down (after retries) before the run stops

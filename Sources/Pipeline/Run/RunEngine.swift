@@ -81,7 +81,8 @@ public struct RunEngine: Sendable {
             reportFormat: configuration.reportFormat ?? file.format, textColumns: file.mapping.textColumns.sorted(),
             width: file.header.count, outDirectory: configuration.outDirectory, stem: ReportPlan.stem(of: input),
             country: configuration.settings.country, type: configuration.settings.type, dryRun: configuration.dryRun,
-            startedAt: started, requests: [:], wouldBill: [:])
+            startedAt: started, requests: [:], wouldBill: [:],
+            followUps: configuration.followUps.isEmpty ? nil : configuration.followUps)
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
         if configuration.mode == .truoraBatch, !configuration.dryRun {
@@ -111,6 +112,13 @@ public struct RunEngine: Sendable {
             for (kind, count) in tally.requests { plan.requests[kind, default: 0] += count }
         }
 
+        if configuration.mode.isTruora, !configuration.dryRun, !configuration.followUps.isEmpty,
+            let client = providers.truora
+        {
+            let requests = try await followUps(plan: plan, client: client, fileID: fileID, until: deadline)
+            for (kind, count) in requests { plan.requests[kind, default: 0] += count }
+        }
+
         if let reason = control.stopReason {
             plan.skipCode = reason.code
             plan.skipMessage = reason.skipMessage
@@ -122,6 +130,35 @@ public struct RunEngine: Sendable {
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
         return try writeOutputs(plan: plan, fileID: fileID, runID: runID, warnings: file.readWarnings,
                                 stopReason: control.stopReason)
+    }
+
+    /// PDFs and continuous checks for the file's finished checks, looking again for PDFs not ready
+    /// until `deadline`.
+    func followUps(plan: ReportPlan, client: TruoraClient, fileID: Int64, until deadline: ContinuousClock.Instant)
+        async throws(PipelineError) -> [String: Int]
+    {
+        guard let wanted = plan.followUps, !wanted.isEmpty, !control.isStopped else { return [:] }
+        try ledger.wantFollowUps(fileID: fileID, mode: plan.mode, pdf: wanted.pdf, continuous: wanted.continuous)
+        if wanted.pdf {
+            let folder = plan.outDirectory + "/" + plan.pdfFolder
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw PipelineError(SpreadsheetError.Code.writeFailed.rawValue, "the folder for the PDFs cannot be created",
+                                    file: folder)
+            }
+        }
+        let phase = ContinuousClock.now
+        let input = plan.input
+        let observe = self.observe
+        let runner = FollowUps(ledger: ledger, client: client, plan: wanted, control: control,
+                               concurrency: configuration.concurrency, outDirectory: plan.outDirectory,
+                               pdfFolder: plan.pdfFolder, retryWait: configuration.pollBase * 2)
+        return try await runner.run(fileID: fileID, mode: plan.mode, until: deadline) { done in
+            observe(RunProgress(file: input, phase: .waiting, done: done, total: nil, ok: 0, failed: 0, pending: 0,
+                                elapsed: (ContinuousClock.now - phase).seconds))
+        }
     }
 
     /// Writes the report, the error file and the summary of `plan`, and closes the run in the ledger.

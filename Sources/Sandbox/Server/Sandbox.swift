@@ -20,7 +20,8 @@ public final class Sandbox: Sendable {
         self.configuration = configuration
         let clock = SandboxClock(speed: max(configuration.speed, 0.000_001))
         faults = FaultEngine(plan: configuration.faults, seed: configuration.seed)
-        truora = TruoraState(clock: clock, stats: stats, pageSize: configuration.pageSize)
+        truora = TruoraState(clock: clock, stats: stats, pageSize: configuration.pageSize,
+                             pdfDelay: configuration.pdfDelay)
         trulioo = TruliooState(clock: clock, stats: stats)
         // Private to this process (0700): uploaded batch files are personal data.
         directory = NSTemporaryDirectory() + "/idbatch-sandbox-\(UUID().uuidString)"

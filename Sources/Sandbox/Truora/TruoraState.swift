@@ -30,10 +30,14 @@ actor TruoraState {
     /// report token → batch id.
     var reportLinks: [String: String] = [:]
 
-    init(clock: SandboxClock, stats: Stats, pageSize: Int) {
+    /// Sandbox seconds before a requested PDF is ready.
+    let pdfDelay: Double
+
+    init(clock: SandboxClock, stats: Stats, pageSize: Int, pdfDelay: Double = 2) {
         self.clock = clock
         self.stats = stats
         self.pageSize = max(1, pageSize)
+        self.pdfDelay = pdfDelay
     }
 
     var now: Double { clock.elapsed }
@@ -147,10 +151,10 @@ actor TruoraState {
         return true
     }
 
-    /// Ready 2 sandbox seconds after it was asked for.
+    /// Ready `pdfDelay` sandbox seconds after it was asked for.
     func pdfReady(_ id: String) -> Bool {
         guard let asked = pdfRequests[id] else { return false }
-        return now - asked >= 2
+        return now - asked >= pdfDelay
     }
 
     // MARK: Custom types and settings

@@ -139,10 +139,18 @@ final class AtomicOutput {
 /// Small files (summaries, job skeletons) written like reports: 0600, temporary name, fsync, rename.
 public enum PrivateFile {
     public static func write(_ text: String, to path: String) throws {
+        var text = text
+        try text.withUTF8 { try write(bytes: UnsafeRawBufferPointer($0), to: path) }
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write(bytes: $0, to: path) }
+    }
+
+    private static func write(bytes: UnsafeRawBufferPointer, to path: String) throws {
         let output = try AtomicOutput(destination: path)
         do {
-            var text = text
-            try text.withUTF8 { try output.write(UnsafeRawBufferPointer($0)) }
+            try output.write(bytes)
             try output.commit()
         } catch {
             output.discard()

@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
 
             Writes to --out: NAME.report.xlsx|csv (every input row and column, in order, then idbatch_row, \
             idbatch_status ok|failed|pending|skipped, idbatch_error_code, idbatch_error_message and the \
-            provider's columns, with batch_id for truora-batch; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
+            provider's columns, with batch_id for truora-batch, pdf with --pdf and continuous_check_id with \
+            --continuous; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
             in the input's format, to fix and run again) and NAME.summary.json (rows read = ok + failed + \
             pending + skipped). All are created 0600 and appear whole or not at all.
 
@@ -61,6 +62,17 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "ROWS"))
     var batchSize: Int?
 
+    @Flag(help: "Truora: download each finished check's PDF into --out/NAME.pdf/ (a pdf column links it).")
+    var pdf = false
+
+    @Option(help: ArgumentHelp("Truora: enroll each finished check as a continuous check this often (daily, weekly, monthly, yearly, or 3d, 2w, 6m, 1y); needs --until.",
+                               valueName: "FREQUENCY"))
+    var continuous: String?
+
+    @Option(help: ArgumentHelp("Truora: the last day of the continuous checks (YYYY-MM-DD, after today).",
+                               valueName: "DATE"))
+    var until: String?
+
     @Flag(help: "Map, validate and write the report and error file, and count the billable requests, without calling any provider.")
     var dryRun = false
 
@@ -82,6 +94,22 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         guard DurationText.parse(wait) != nil else { throw ValidationError("--wait takes a duration such as 90s, 10m or 2h") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
+        if let continuous, !FollowUpPlan.isFrequency(continuous) {
+            throw ValidationError("--continuous takes daily, weekly, monthly, yearly or a number with d, w, m or y (3d, 6m)")
+        }
+        if (continuous == nil) != (until == nil) {
+            throw ValidationError("--continuous and --until go together: how often, and until when")
+        }
+        if let until {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            guard let date = formatter.date(from: until), formatter.string(from: date) == until else {
+                throw ValidationError("--until takes a date as YYYY-MM-DD")
+            }
+            guard date > Date() else { throw ValidationError("--until must be after today") }
+        }
         if let batchSize, !(1...JobFile.maxBatchSize).contains(batchSize) {
             throw ValidationError("--batch-size takes a number of rows from 1 to \(JobFile.maxBatchSize)")
         }
@@ -103,6 +131,11 @@ struct RunCommand: AsyncParsableCommand {
         configuration.wait = DurationText.parse(wait) ?? .seconds(300)
         configuration.dryRun = dryRun
         configuration.batchSize = batchSize ?? job.batchSize ?? configuration.batchSize
+        configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous, until: until)
+        if settings.provider == .trulioo, !configuration.followUps.isEmpty {
+            FileHandleOutput.stderr("idbatch: error: --pdf and --continuous are for Truora checks, not trulioo runs\n")
+            throw ExitCode(ExitStatus.usage)
+        }
         configuration.signedURL = signedURL || job.trulioo?.signedURL == true
         configuration.redirectURL = redirectURL ?? job.trulioo?.redirectURL
 

@@ -1,0 +1,93 @@
+import CheckInputs
+import Foundation
+@testable import Pipeline
+import ProviderAPI
+import Sandbox
+import Testing
+
+@Suite("PDFs and continuous checks for finished checks")
+struct FollowUpTests {
+    static let enrolls = "POST /v1/continuous-checks"
+
+    func configuration(_ harness: PipelineHarness, _ mode: Provider = .truoraChecks, pdf: Bool = true,
+                       continuous: Bool = true, wait: Duration = .seconds(10)) -> RunConfiguration {
+        var configuration = harness.configuration(mode, wait: wait)
+        configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous ? "monthly" : nil,
+                                               until: continuous ? "2030-12-31" : nil)
+        return configuration
+    }
+
+    @Test("each finished check's PDF is in NAME.pdf/ (0600) and linked; each is enrolled once, also across a rerun",
+          arguments: [Provider.truoraChecks, .truoraBatch])
+    func pdfsAndContinuous(mode: Provider) async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 9, bad: 2)
+            let ledger = try Ledger(directory: harness.state)
+            let result = try await harness.engine(configuration(harness, mode), ledger: ledger).run(input: input)
+            #expect(result.summary.ok == 9 && result.summary.failed == 2)
+            let rows = try reportRows(result.summary.report)
+            let pdfs = rows.prefix(9).compactMap { $0["pdf"] }
+            #expect(pdfs.count == 9 && pdfs.allSatisfy { $0.hasPrefix("people.pdf/CHK") && $0.hasSuffix(".pdf") })
+            for (row, pdf) in zip(rows, pdfs) {
+                #expect(pdf == "people.pdf/\(row["check_id"] ?? "").pdf")
+                let path = harness.folder + "/" + pdf
+                let attributes = try FileManager.default.attributesOfItem(atPath: path)
+                #expect((attributes[.posixPermissions] as? Int) == 0o600)
+                #expect(try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: Data("%PDF-".utf8)))
+            }
+            let ids = rows.prefix(9).compactMap { $0["continuous_check_id"] }
+            #expect(Set(ids).count == 9 && ids.allSatisfy { $0.hasPrefix("CCK") })
+            #expect(rows.suffix(2).allSatisfy { $0["pdf"] == "" && $0["continuous_check_id"] == "" })
+            #expect(harness.sandbox.statistics.count(Self.enrolls, status: 201) == 9)
+
+            let again = try await harness.engine(configuration(harness, mode), ledger: ledger).run(input: input)
+            #expect(again.summary.requests.isEmpty)
+            #expect(harness.sandbox.statistics.count(Self.enrolls) == 9)
+            #expect(try reportRows(again.summary.report) == rows)
+        }
+    }
+
+    @Test("an enrollment whose answer was lost is found in Truora's list, not made again")
+    func lostEnrollment() async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 5)
+            let ledger = try Ledger(directory: harness.state)
+            let first = try await harness.engine(configuration(harness, pdf: false), ledger: ledger).run(input: input)
+            let before = try reportRows(first.summary.report).map { $0["continuous_check_id"] }
+            let fileID = try ledger.registerFile(sha256: try FileDigest.sha256(path: input), path: input)
+            var records = try ledger.records(fileID: fileID, mode: "truora-checks", after: 0, limit: 10)
+            // As if the process had died in the create calls of rows 2 and 4.
+            records[1].continuousID = "enrolling"
+            records[3].continuousID = "enrolling"
+            try ledger.save(records)
+            let again = try await harness.engine(configuration(harness, pdf: false), ledger: ledger).run(input: input)
+            #expect(try reportRows(again.summary.report).map { $0["continuous_check_id"] } == before)
+            #expect(again.summary.requests == ["continuous_check_lists": 1])
+            #expect(harness.sandbox.statistics.count(Self.enrolls) == 5)
+        }
+    }
+
+    @Test("a PDF not ready when the run ends is pending on an ok row; collect downloads it")
+    func pdfLater() async throws {
+        // PDFs take 1,200 sandbox seconds (2 s) here; the run waits 1 s.
+        try await PipelineHarness.with(sandbox: { $0.pdfDelay = 1_200 }) { harness in
+            let input = try harness.peopleCSV("people.csv", count: 4)
+            let ledger = try Ledger(directory: harness.state)
+            let run = try await harness.engine(configuration(harness, continuous: false, wait: .seconds(1)),
+                                               ledger: ledger).run(input: input)
+            #expect(run.summary.ok == 4 && run.summary.byCode == ["pdf_pending": 4])
+            #expect(try reportRows(run.summary.report).allSatisfy { $0["pdf"] == "" && $0["idbatch_status"] == "ok" })
+            try await Task.sleep(for: .seconds(1.5))
+            var collector = Collector(ledger: ledger, providers: harness.providers, control: RunControl())
+            collector.wait = .seconds(5)
+            let collected = try await collector.collect()
+            let summary = try #require(collected.first?.result.summary)
+            #expect(summary.ok == 4 && summary.byCode.isEmpty)
+            let rows = try reportRows(run.summary.report)
+            #expect(rows.allSatisfy {
+                FileManager.default.fileExists(atPath: harness.folder + "/" + ($0["pdf"] ?? "-"))
+            })
+            #expect(try await collector.collect().isEmpty)
+        }
+    }
+}
