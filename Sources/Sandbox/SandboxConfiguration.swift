@@ -24,6 +24,17 @@ public struct SandboxConfiguration: Sendable {
     /// Rows a batch file may hold. Truora documents 500 for its dashboard and no limit for the API;
     /// idbatch's batches hold 1,000 rows by default, so the sandbox takes that many.
     public var batchRowLimit = 1_000
+    /// Databases `/v1/health` reports down (`major_outage`), by dataset, until a sandbox second.
+    public struct Outage: Sendable, Equatable {
+        public var dataSet: String
+        public var until: Double
+        public init(dataSet: String, until: Double = .infinity) {
+            self.dataSet = dataSet
+            self.until = until
+        }
+    }
+
+    public var outages: [Outage] = []
     /// A check's PDF can be downloaded this many sandbox seconds after it was asked for.
     public var pdfDelay: Double = 2
     /// Upload links expire after this many sandbox seconds.

@@ -35,6 +35,8 @@ public struct ReportPlan: Codable, Sendable, Equatable {
     public var wouldBill: [String: Int]
     /// Truora: PDFs and continuous checks the run asked for (nil in plans written before them).
     public var followUps: FollowUpPlan?
+    /// What the run warned of besides the input (Truora's databases down), for the Summary sheet.
+    public var warnings: [String]?
 
     public var reportPath: String { "\(outDirectory)/\(stem).report.\(reportFormat.rawValue)" }
     public var errorsPath: String { "\(outDirectory)/\(stem).errors.\(inputFormat.rawValue)" }

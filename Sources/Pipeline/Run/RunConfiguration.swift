@@ -27,6 +27,10 @@ public struct RunConfiguration: Sendable {
     public var redirectURL: String?
     /// Truora: PDFs and continuous checks for every finished check.
     public var followUps = FollowUpPlan()
+    /// Truora: look at the health of the country's databases before sending, and wait this long
+    /// for those down to come back (zero: warn at once).
+    public var healthCheck = true
+    public var waitHealthy: Duration = .zero
     /// truora-batch: most rows in one batch upload (one batch per country and type otherwise).
     public var batchSize: Int = 1_000
     /// Rows in a row whose calls fail with the provider down (after retries) before the run stops

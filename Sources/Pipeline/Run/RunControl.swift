@@ -46,7 +46,7 @@ public final class RunControl: Sendable {
 /// What a run is doing, for a progress line.
 public struct RunProgress: Sendable {
     public enum Phase: String, Sendable {
-        case counting, sending, waiting, writing
+        case counting, health, sending, waiting, writing
     }
 
     public var file: String

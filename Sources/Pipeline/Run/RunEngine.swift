@@ -128,8 +128,23 @@ public struct RunEngine: Sendable {
         }
         plan.finishedAt = Date()
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
-        return try writeOutputs(plan: plan, fileID: fileID, runID: runID, warnings: file.readWarnings,
-                                stopReason: control.stopReason)
+        return try writeOutputs(plan: plan, fileID: fileID, runID: runID,
+                                warnings: file.readWarnings + (plan.warnings ?? []), stopReason: control.stopReason)
+    }
+
+    /// The health of Truora's databases for the run's country, looked at once, just before the
+    /// first row is sent (a run with nothing to send makes no request). Its warnings and looks go
+    /// into `plan`.
+    private func preflight(_ input: String, plan: inout ReportPlan) async {
+        guard configuration.mode.isTruora, configuration.healthCheck, let country = configuration.settings.country,
+            let client = providers.truora
+        else { return }
+        observe(progress(input, .health, done: 0, total: nil, since: .now))
+        let health = HealthCheck(client: client, control: control)
+        let (warnings, looks) = await health.preflight(country: country, wait: configuration.waitHealthy,
+                                                       every: configuration.pollCap)
+        plan.requests["health_looks", default: 0] += looks
+        if !warnings.isEmpty { plan.warnings = (plan.warnings ?? []) + warnings }
     }
 
     /// PDFs and continuous checks for the file's finished checks, looking again for PDFs not ready
@@ -219,6 +234,7 @@ public struct RunEngine: Sendable {
         var requests: [String: Int] = [:]
         var wouldBill: [String: Int] = [:]
         var width = plan.width
+        var healthChecked = false
 
         await withTaskGroup(of: RowCallResult.self) { group in
             func absorb(_ result: RowCallResult) {
@@ -272,6 +288,10 @@ public struct RunEngine: Sendable {
                         if configuration.dryRun {
                             for kind in billableKinds(call) { wouldBill[kind, default: 0] += 1 }
                         } else {
+                            if !healthChecked {
+                                healthChecked = true
+                                await preflight(file.path, plan: &plan)
+                            }
                             if let interval {
                                 let now = ContinuousClock.now
                                 if nextSlot > now { try? await Task.sleep(until: nextSlot) }
@@ -338,6 +358,7 @@ public struct RunEngine: Sendable {
         var writes: [LedgerRecord] = []
         var taken = 0, ok = 0, failed = 0, pending = 0
         var width = plan.width
+        var healthChecked = false
         let started = ContinuousClock.now
         var lastEmit = started
         do {
@@ -373,6 +394,10 @@ public struct RunEngine: Sendable {
                         // Failed rows before them are written first: a batch's rows come out in sheet order.
                         try ledger.save(writes)
                         writes.removeAll(keepingCapacity: true)
+                        if !healthChecked {
+                            healthChecked = true
+                            await preflight(file.path, plan: &plan)
+                        }
                         try await submitter.take(outcome.inputs, record: record, existing: existing)
                         pending += 1
                     }

@@ -117,6 +117,10 @@ public struct RunSummary: Codable, Sendable, Equatable {
             run.append(SummarySheet.Line("would bill: \(kind)", .number(Double(count))))
         }
         sections.append(SummarySheet.Section(title: "Run", lines: run))
+        if let warnings = plan.warnings, !warnings.isEmpty {
+            sections.append(SummarySheet.Section(title: "Warnings",
+                                                 lines: warnings.map { SummarySheet.Line("warning", .text($0)) }))
+        }
         return SummarySheet(name: "Summary", sections: sections)
     }
 }

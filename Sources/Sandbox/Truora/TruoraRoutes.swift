@@ -93,7 +93,7 @@ struct TruoraRoutes {
                 return Reply.bytes(TinyPDF.make(title: "Truora sandbox check \(id)"), contentType: "application/pdf")
             }
         }
-        api.get("/health") { request, _ in try await authorized(request) { _ in health(request.query) } }
+        api.get("/health") { request, _ in try await authorized(request) { _ in await health(request.query) } }
         api.post("/config") { request, context in
             try await authorized(request) { _ in
                 try await customType(request.form(context), create: true)
@@ -327,7 +327,7 @@ struct TruoraRoutes {
         return TruoraCheckSummary(checkID: check.checkID, status: check.status, score: check.score, summary: entries)
     }
 
-    private func health(_ q: FormBody) -> Response {
+    private func health(_ q: FormBody) async -> Response {
         guard let country = q["country"], q["unixTimestampSeconds"].flatMap(Int.init) != nil,
             q["unixtimezoneOffsetSeconds"].flatMap(Int.init) != nil
         else {
@@ -339,12 +339,14 @@ struct TruoraRoutes {
         where !dataSets.contains(name) {
             dataSets.append(name)
         }
+        let now = await state.now
+        let down = Set(configuration.outages.filter { now < $0.until }.map(\.dataSet))
         return Reply.json(
             dataSets.map { dataSet in
                 TruoraDatabaseHealth(
                     databaseID: CheckSimulation.databaseID(dataSet, upper),
                     databaseName: CheckSimulation.databaseName(dataSet, upper), dataSets: [dataSet],
-                    hourlyStatus: Array(repeating: "operational", count: 24))
+                    hourlyStatus: Array(repeating: down.contains(dataSet) ? "major_outage" : "operational", count: 24))
             })
     }
 

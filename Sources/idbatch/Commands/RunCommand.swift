@@ -17,13 +17,15 @@ struct RunCommand: AsyncParsableCommand {
             --signed-url). A ledger in --state records every row and batch before and after its calls, so \
             running the same file again resumes: no row that has a check or a user state is sent again, and \
             a batch goes on from the step it reached. Rows still running are pending; 'idbatch collect' \
-            finishes them later.
+            finishes them later. Before sending, a Truora run looks at the health of the country's \
+            databases: one reported down is a warning on the console and in the Summary sheet \
+            (--wait-healthy waits for it first).
 
             Writes to --out: NAME.report.xlsx|csv (every input row and column, in order, then idbatch_row, \
             idbatch_status ok|failed|pending|skipped, idbatch_error_code, idbatch_error_message and the \
             provider's columns, with batch_id for truora-batch, pdf with --pdf and continuous_check_id with \
-            --continuous; an xlsx report has a Summary sheet), NAME.errors.EXT (only the failed rows, \
-            in the input's format, to fix and run again) and NAME.summary.json (rows read = ok + failed + \
+            --continuous; an xlsx report has a Summary sheet), NAME.pdf/ (--pdf), NAME.errors.EXT (only \
+            the failed rows, in the input's format, to fix and run again) and NAME.summary.json (rows read = ok + failed + \
             pending + skipped). All are created 0600 and appear whole or not at all.
 
             Credentials come from the environment only: TRUORA_API_KEY, TRULIOO_CLIENT_ID, \
@@ -62,6 +64,10 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "ROWS"))
     var batchSize: Int?
 
+    @Option(help: ArgumentHelp("Truora: when the country's databases are reported down before sending, wait this long for them (default 0s: warn and go on).",
+                               valueName: "DURATION"))
+    var waitHealthy: String = "0s"
+
     @Flag(help: "Truora: download each finished check's PDF into --out/NAME.pdf/ (a pdf column links it).")
     var pdf = false
 
@@ -93,6 +99,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard DurationText.parse(wait) != nil else { throw ValidationError("--wait takes a duration such as 90s, 10m or 2h") }
+        guard DurationText.parse(waitHealthy) != nil else {
+            throw ValidationError("--wait-healthy takes a duration such as 90s, 10m or 2h")
+        }
         if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
         if let continuous, !FollowUpPlan.isFrequency(continuous) {
             throw ValidationError("--continuous takes daily, weekly, monthly, yearly or a number with d, w, m or y (3d, 6m)")
@@ -129,6 +138,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.concurrency = providerOptions.concurrency
         configuration.rate = rate
         configuration.wait = DurationText.parse(wait) ?? .seconds(300)
+        configuration.waitHealthy = DurationText.parse(waitHealthy) ?? .zero
         configuration.dryRun = dryRun
         configuration.batchSize = batchSize ?? job.batchSize ?? configuration.batchSize
         configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous, until: until)

@@ -103,6 +103,7 @@ final class RunProgressView: Sendable {
         var text = "\(name): \(progress.phase.rawValue)"
         switch progress.phase {
         case .counting: text += " rows"
+        case .health: text += " of Truora's databases"
         case .writing: text += " the report"
         case .sending, .waiting:
             let what = progress.phase == .sending ? "rows" : "results"
