@@ -30,6 +30,28 @@ struct RowValidatorTests {
         #expect(outcome.value("phone_number") == "+573001234567")
     }
 
+    @Test("a custom type: the account's list decides, and it needs the inputs of a person check")
+    func customTypes() throws {
+        func validate(_ type: String, known: [String: Set<String>]?, _ cells: [Cell]) throws -> RowOutcome {
+            var settings = CheckSettings(provider: .truoraChecks)
+            settings.country = "CO"
+            settings.consent = ConsentAttestation(attestedBy: "Compliance")
+            settings.customTypes = known
+            let mapping = try ColumnMapper(provider: .truoraChecks).map(header: ["Tipo de chequeo", "Cédula", "Nombre"])
+            var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: [:])
+            return validator.validate(row(2, text(type, cells[0].text, cells[1].text)))
+        }
+        let known: [String: Set<String>] = ["CO": ["identity-alert"], "MX": ["beat"]]
+        let ok = try validate("identity-alert", known: known, text("1020304050", "Ana"))
+        #expect(ok.isValid && ok.value("type") == "identity-alert" && ok.kind == .personNational)
+        let unknown = try validate("beat", known: known, text("1020304050", "Ana"))
+        #expect(unknown.errors.map(\.code) == ["value_not_allowed"])
+        #expect(unknown.errors[0].message.contains("(identity-alert)"))
+        // Without the account's list any name is taken, but never without the inputs it needs.
+        #expect(try validate("beat", known: nil, text("1020304050", "Ana")).isValid)
+        #expect(try validate("identity-alert", known: known, text("", "Ana")).errors.map(\.code) == ["input_missing"])
+    }
+
     @Test("a foreigner's document picks the foreigner requirements")
     func foreigner() throws {
         var validator = try validator(["Tipo doc", "Documento", "Fecha de nacimiento"])

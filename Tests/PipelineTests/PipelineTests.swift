@@ -134,6 +134,32 @@ struct RunEngineTests {
         }
     }
 
+    @Test("a custom type of the account runs; a type the account does not have fails its rows before any call")
+    func customTypes() async throws {
+        try await PipelineHarness.with { harness in
+            let truora = try #require(harness.providers.truora)
+            _ = try await truora.createCustomType(country: "CO", type: "identity-alert",
+                                                  weights: ["personal_identity": 0.5, "alert_in_media": 0.5])
+            let input = try harness.peopleCSV("people.csv", count: 5)
+            var configuration = harness.configuration()
+            configuration.settings.type = "identity-alert"
+            let ran = try await harness.engine(configuration, ledger: try Ledger(directory: harness.state + "-1"))
+                .run(input: input)
+            #expect(ran.summary.ok == 5 && ran.summary.requests["config_looks"] == 1)
+            let checkID = try #require(try reportRows(ran.summary.report).first?["check_id"])
+            #expect(try await truora.getCheck(checkID).check.type == "identity-alert")
+
+            configuration.settings.type = "beat-identity"
+            let refused = try await harness.engine(configuration, ledger: try Ledger(directory: harness.state + "-2"))
+                .run(input: input)
+            #expect(refused.summary.failed == 5 && refused.summary.byCode == ["value_not_allowed": 5])
+            #expect(try reportRows(refused.summary.report).allSatisfy {
+                $0["idbatch_error_message"]?.contains("not person, vehicle, company or a custom type") == true
+            })
+            #expect(harness.sandbox.statistics.checksCreated == 5)
+        }
+    }
+
     @Test("a dry run makes no request and counts what a run would bill")
     func dryRun() async throws {
         try await PipelineHarness.with { harness in

@@ -18,6 +18,9 @@ public struct CheckSettings: Sendable, Equatable {
     public var headerRow: Int?
     /// The sheet to read (name or 1-based index).
     public var sheet: String?
+    /// The account's custom types by country (from Truora's `/v1/config`), when they were looked
+    /// up; a type that is not built in must then be one of its country's. Nil accepts any name.
+    public var customTypes: [String: Set<String>]?
 
     public init(provider: Provider = .truoraChecks) {
         self.provider = provider

@@ -5,7 +5,7 @@ import Spreadsheet
 /// file twice so memory stays flat however many rows it has.
 public final class FileValidation {
     public let path: String
-    public let settings: CheckSettings
+    public var settings: CheckSettings
     public let readOptions: ReadOptions
     public let format: SpreadsheetFormat
     public let sheetName: String?

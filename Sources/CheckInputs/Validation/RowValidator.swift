@@ -279,13 +279,27 @@ public struct RowValidator {
         let isForeigner = documentType.map { $0.holder == .foreigner }
             ?? (values["national_id"] == nil && foreignInputs.contains { values[$0] != nil })
         var kind: TruoraRequirements.CheckKind?
+        let personKind: TruoraRequirements.CheckKind =
+            documentType?.holder == .company ? .company : (isForeigner ? .personForeigner : .personNational)
         switch type {
-        case "person": kind = documentType?.holder == .company ? .company : (isForeigner ? .personForeigner : .personNational)
+        case "person": kind = personKind
         case "vehicle": kind = isForeigner ? .vehicleForeigner : .vehicleNational
         case "company": kind = .company
-        default: kind = nil  // a custom type: its inputs are the account's own
+        default:
+            // A custom type weighs the person (or company) datasets its own way: it needs the same
+            // inputs, and when the account's list is known, it must be in it.
+            let onlyTaxID = values["tax_id"] != nil
+                && !["national_id", "foreign_id", "passport", "ptp", "pep"].contains(where: { values[$0] != nil })
+            kind = onlyTaxID ? .company : personKind
+            if let known = settings.customTypes, known[country]?.contains(type) != true {
+                let names = (known[country] ?? []).sorted()
+                issues.append(RowIssue(.valueNotAllowed, column: column("type"),
+                                       "type '\(type.prefix(40))' is not person, vehicle, company or a custom type of "
+                                       + "this Truora account in \(country)"
+                                       + (names.isEmpty ? " (it has none there)" : " (\(names.joined(separator: ", ")))")))
+            }
         }
-        if kind == .company { type = "company" }
+        if kind == .company, Self.personTypes[HeaderText.normalise(type)] != nil { type = "company" }
         outcome.kind = kind
         if let kind, !issues.contains(where: { $0.code == RowIssue.Code.documentTypeUnknown.rawValue }) {
             if let requirement = TruoraRequirements.requirement(country: country, kind: kind) {

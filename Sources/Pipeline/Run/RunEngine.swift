@@ -61,6 +61,10 @@ public struct RunEngine: Sendable {
         } catch {
             throw PipelineError.from(error, file: input)
         }
+        if !configuration.dryRun {
+            file.settings.customTypes = try await customTypes(for: file)
+        }
+        let configLooks = file.settings.customTypes == nil ? 0 : 1
         // The whole file is read once before anything is sent: a file that cannot be read to its end
         // (damaged past the first rows, or expanding past the caps) stops here with no check created,
         // and the progress gets a total. A dry run reads the file once anyway.
@@ -83,6 +87,7 @@ public struct RunEngine: Sendable {
             country: configuration.settings.country, type: configuration.settings.type, dryRun: configuration.dryRun,
             startedAt: started, requests: [:], wouldBill: [:],
             followUps: configuration.followUps.isEmpty ? nil : configuration.followUps)
+        if configLooks > 0 { plan.requests["config_looks"] = configLooks }
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
         if configuration.mode == .truoraBatch, !configuration.dryRun {
@@ -130,6 +135,27 @@ public struct RunEngine: Sendable {
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
         return try writeOutputs(plan: plan, fileID: fileID, runID: runID,
                                 warnings: file.readWarnings + (plan.warnings ?? []), stopReason: control.stopReason)
+    }
+
+    /// The account's custom types by country, from Truora's `/v1/config`, when the run may use one
+    /// (a `--type` that is not person, vehicle or company, or a type column); nil otherwise.
+    private func customTypes(for file: FileValidation) async throws(PipelineError) -> [String: Set<String>]? {
+        guard configuration.mode.isTruora, let client = providers.truora else { return nil }
+        let builtIn: Set<String> = ["person", "vehicle", "company"]
+        let customType = file.settings.type.map { !builtIn.contains($0.lowercased()) } ?? false
+        guard customType || file.mapping.matches.contains(where: { $0.input == "type" }) else { return nil }
+        let config: TruoraConfig
+        do {
+            config = try await client.listCustomTypes()
+        } catch {
+            throw PipelineError(error.stableCode, "the account's custom types could not be read: \(error.description)",
+                                file: file.path)
+        }
+        var types: [String: Set<String>] = [:]
+        for (country, byType) in config.scoreConfigs {
+            types[country.uppercased(), default: []].formUnion(byType.keys.filter { !builtIn.contains($0) })
+        }
+        return types
     }
 
     /// The health of Truora's databases for the run's country, looked at once, just before the

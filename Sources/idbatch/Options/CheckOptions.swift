@@ -15,7 +15,7 @@ struct CheckOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Country for rows without a country column (CO, BR, CL, MX, PE, CR, ALL).", valueName: "CC"))
     var country: String?
 
-    @Option(help: ArgumentHelp("Check type for rows without a type column: person, vehicle, company or a custom type.",
+    @Option(help: ArgumentHelp("Check type for rows without a type column: person, vehicle, company or a custom type (run checks it against the account's /v1/config).",
                                valueName: "T"))
     var type: String?
 
