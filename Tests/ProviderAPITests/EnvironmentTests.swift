@@ -19,6 +19,13 @@ struct EnvironmentTests {
         let trulioo = try env.trulioo()
         #expect(trulioo.clientSecret == "client-secret-value")
         #expect(trulioo.baseURL == "http://127.0.0.1:8088")
+        // systemd's LoadCredential=TRUORA_API_KEY:… puts the value in $CREDENTIALS_DIRECTORY/TRUORA_API_KEY.
+        let credentials = NSTemporaryDirectory() + "/credentials-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: credentials) }
+        try "from-systemd\n".write(toFile: credentials + "/TRUORA_API_KEY", atomically: true, encoding: .utf8)
+        #expect(try Environment(["CREDENTIALS_DIRECTORY": credentials]).truora().apiKey == "from-systemd")
+        #expect(try Environment(["CREDENTIALS_DIRECTORY": credentials, "TRUORA_API_KEY": "env"]).truora().apiKey == "env")
         let production = try Environment(["TRUORA_API_KEY": "a.b.c"]).truora()
         #expect(production.baseURL == "https://api.checks.truora.com")
         #expect(production.batchBaseURL == "https://api.account.truora.com")
@@ -27,7 +34,8 @@ struct EnvironmentTests {
     @Test("missing, unreadable or malformed values name the variable and never show a value")
     func refuses() {
         let missing = #expect(throws: Environment.Missing.self) { try Environment([:]).truora() }
-        #expect(missing?.description == "set TRUORA_API_KEY (or TRUORA_API_KEY_FILE naming a file that holds it)")
+        #expect(missing?.description
+                == "set TRUORA_API_KEY (or TRUORA_API_KEY_FILE naming a file that holds it, or a systemd credential TRUORA_API_KEY)")
         let unreadable = #expect(throws: Environment.Missing.self) {
             try Environment(["TRULIOO_CLIENT_ID": "id", "TRULIOO_CLIENT_SECRET_FILE": "/nonexistent/secret"]).trulioo()
         }

@@ -9,7 +9,7 @@ private func table(_ path: String) throws -> [[String: String]] { try SheetTable
 
 /// A sandbox in the test process that the built binary is pointed at through the environment,
 /// so its counters can be read after the binary has gone.
-private struct ExternalSandbox {
+struct ExternalSandbox {
     let running: RunningSandbox
 
     static func start(speed: Double = 600, faults: String? = nil, latency: String? = nil) async throws -> ExternalSandbox {
@@ -31,7 +31,7 @@ private struct ExternalSandbox {
 }
 
 /// `count` valid Colombian people with a consent column (IDs ending 0-6: checks that complete).
-private func people(_ count: Int, in folder: String, name: String = "people.csv", seed: Int = 3) throws -> String {
+func people(_ count: Int, in folder: String, name: String = "people.csv", seed: Int = 3) throws -> String {
     var text = "national_id,first_name,last_name,date_of_birth,phone_number,user_authorized\n"
     for index in 0..<count {
         let middle = String(format: "%08d", (index * 7_919 + seed * 104_729) % 100_000_000)

@@ -37,6 +37,8 @@ public struct JobFile: Sendable, Equatable {
     public var trulioo: TruliooJob?
     /// truora-batch: most rows in one batch upload.
     public var batchSize: Int?
+    /// `idbatch sweep`: how long processed inputs, failed files and reports are kept (`30d`).
+    public var keep: String?
 
     public init(settings: CheckSettings, reportFormat: ReportFormat? = nil) {
         self.settings = settings
@@ -45,7 +47,7 @@ public struct JobFile: Sendable, Equatable {
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
                                "ignore", "constants", "consent", "report", "trulioo",
-                               "batch_size"]
+                               "batch_size", "keep"]
 
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
@@ -254,6 +256,13 @@ public struct JobFile: Sendable, Equatable {
                 throw problem(node, "batch_size is a number of rows from 1 to \(JobFile.maxBatchSize)")
             }
             file.batchSize = size
+        }
+        if let node = entries["keep"]?.value {
+            let text = try scalar(node, "keep")
+            guard let unit = text.last, "smhd".contains(unit), let count = Int(text.dropLast()), count > 0 else {
+                throw problem(node, "keep is a duration such as 30d, 12h or 90m")
+            }
+            file.keep = text
         }
         return file
     }

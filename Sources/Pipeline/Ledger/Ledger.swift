@@ -243,6 +243,54 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// When a run of this content last finished, in any mode; nil when none has.
+    public func lastFinishedRun(sha256: String) throws(PipelineError) -> Date? {
+        try read { db in
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(run.finished_at) FROM run JOIN file ON run.file_id = file.id
+                    WHERE file.sha256 = ? AND run.finished_at IS NOT NULL
+                    """,
+                arguments: [sha256])
+        }.map { Date(timeIntervalSince1970: $0) }
+    }
+
+    /// Points the file of this content, and the plans of its runs, at where it now is (a sweep
+    /// moves each input once it has run), so `collect` reads it there.
+    public func relocate(sha256: String, to path: String) throws(PipelineError) {
+        try write { db in
+            guard let file = try FileRecord.filter(Column("sha256") == sha256).fetchOne(db), let id = file.id else {
+                return
+            }
+            try db.execute(sql: "UPDATE file SET path = ? WHERE id = ?", arguments: [path, id])
+            for var run in try RunRecord.filter(Column("file_id") == id).fetchAll(db) {
+                guard var plan = ReportPlan.decode(run.plan) else { continue }
+                plan.input = path
+                run.plan = plan.json()
+                try run.update(db)
+            }
+        }
+    }
+
+    /// The latest runs, newest first.
+    public func recentRuns(limit: Int) throws(PipelineError) -> [RunRecord] {
+        try read { db in try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+    }
+
+    /// Rows still waiting for a provider's answer (acknowledged, sent or unknown), by mode.
+    public func openRows() throws(PipelineError) -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT mode, COUNT(*) FROM row WHERE state IN ('acknowledged', 'sent', 'unknown') GROUP BY mode")
+            {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
     // MARK: Rows
 
     /// The records of a file and mode with row numbers above `row`, in row order, at most `limit`.

@@ -55,7 +55,7 @@ public struct ReportPlan: Codable, Sendable, Equatable {
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    static func decode(_ text: String) -> ReportPlan? {
+    public static func decode(_ text: String) -> ReportPlan? {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(ReportPlan.self, from: Data(text.utf8))

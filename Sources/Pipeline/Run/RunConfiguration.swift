@@ -45,6 +45,20 @@ public struct RunConfiguration: Sendable {
         self.readOptions = readOptions
     }
 
+    /// A job file's run: its settings, report format, batch size and Trulioo flow.
+    public init(job: JobFile, readOptions: ReadOptions = ReadOptions()) {
+        self.init(settings: job.settings, readOptions: readOptions)
+        switch job.reportFormat ?? .same {
+        case .xlsx: reportFormat = .xlsx
+        case .csv: reportFormat = .csv
+        case .same: reportFormat = nil
+        }
+        if let size = job.batchSize { batchSize = size }
+        signedURL = job.trulioo?.signedURL == true
+        redirectURL = job.trulioo?.redirectURL
+        flowID = job.trulioo?.flowID
+    }
+
     public var mode: Provider { settings.provider }
 }
 

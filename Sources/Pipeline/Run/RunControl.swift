@@ -17,7 +17,7 @@ public enum StopReason: Int, Sendable, CaseIterable {
         }
     }
 
-    var code: String {
+    public var code: String {
         switch self {
         case .interrupted: "interrupted"
         case .circuitOpen: "circuit_open"

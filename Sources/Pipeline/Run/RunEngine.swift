@@ -13,14 +13,18 @@ public struct RunResult: Sendable {
     /// DESIGN's exit code for this run: 0 when every row is ok (a dry run: when every row is
     /// valid), 2 when some are not, 69/75/77 when the run stopped early, 130 when interrupted.
     public var exitCode: Int32 {
-        switch stopReason {
+        if let stopReason { return Self.exitCode(for: stopReason) }
+        if summary.dryRun { return summary.failed == 0 ? ExitStatus.ok : ExitStatus.someRowsNotOK }
+        return summary.ok == summary.rowsRead ? ExitStatus.ok : ExitStatus.someRowsNotOK
+    }
+
+    /// The exit code of a run that stopped early.
+    public static func exitCode(for reason: StopReason) -> Int32 {
+        switch reason {
         case .interrupted: return ExitStatus.interrupted
         case .circuitOpen: return ExitStatus.unavailable
         case .credentialsRefused: return ExitStatus.credentials
         case .rateLimited: return ExitStatus.temporary
-        case nil:
-            if summary.dryRun { return summary.failed == 0 ? ExitStatus.ok : ExitStatus.someRowsNotOK }
-            return summary.ok == summary.rowsRead ? ExitStatus.ok : ExitStatus.someRowsNotOK
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Credentials and base URLs from the environment, as DESIGN specifies: `TRUORA_API_KEY`,
-/// `TRULIOO_CLIENT_ID`, `TRULIOO_CLIENT_SECRET` (each also as `NAME_FILE`, a file holding the value),
+/// `TRULIOO_CLIENT_ID`, `TRULIOO_CLIENT_SECRET` (each also as `NAME_FILE`, a file holding the value,
+/// or as a systemd credential of that name in `$CREDENTIALS_DIRECTORY`),
 /// and `TRUORA_BASE_URL`, `TRUORA_BATCH_BASE_URL`, `TRULIOO_BASE_URL` overriding the production hosts.
 /// Never from flags; values never appear in an error.
 public struct Environment: Sendable {
@@ -18,19 +19,30 @@ public struct Environment: Sendable {
         public var description: String { reason }
     }
 
-    /// `NAME`, else the contents of the file `NAME_FILE` (trailing newlines dropped).
+    /// `NAME`, else the contents of the file `NAME_FILE`, else systemd's credential `NAME`
+    /// (`LoadCredential=NAME:…`, read from `$CREDENTIALS_DIRECTORY/NAME`); trailing newlines dropped.
     public func secret(_ name: String) throws(Missing) -> String {
         if let value = variables[name], !value.isEmpty { return value }
-        guard let path = variables[name + "_FILE"], !path.isEmpty else {
-            throw Missing(
-                names: [name, name + "_FILE"], reason: "set \(name) (or \(name)_FILE naming a file that holds it)")
+        if let path = variables[name + "_FILE"], !path.isEmpty {
+            return try contents(of: path, named: name + "_FILE")
         }
+        if let folder = variables["CREDENTIALS_DIRECTORY"], !folder.isEmpty,
+            FileManager.default.fileExists(atPath: folder + "/" + name)
+        {
+            return try contents(of: folder + "/" + name, named: "the systemd credential \(name)")
+        }
+        throw Missing(
+            names: [name, name + "_FILE"],
+            reason: "set \(name) (or \(name)_FILE naming a file that holds it, or a systemd credential \(name))")
+    }
+
+    private func contents(of path: String, named source: String) throws(Missing) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Missing(names: [name + "_FILE"], reason: "\(name)_FILE names a file that cannot be read")
+            throw Missing(names: [source], reason: "\(source) names a file that cannot be read")
         }
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else {
-            throw Missing(names: [name + "_FILE"], reason: "\(name)_FILE names an empty file")
+            throw Missing(names: [source], reason: "\(source) names an empty file")
         }
         return value
     }

@@ -128,26 +128,27 @@ struct RunCommand: AsyncParsableCommand {
         let job = try check.jobFile()
         let settings = job.settings
         try OutputFolder.ensure(out)
-        var configuration = RunConfiguration(settings: settings, readOptions: inputOptions.readOptions)
+        var configuration = RunConfiguration(job: job, readOptions: inputOptions.readOptions)
         configuration.outDirectory = out
-        switch reportFormat ?? job.reportFormat ?? .same {
-        case .xlsx: configuration.reportFormat = .xlsx
-        case .csv: configuration.reportFormat = .csv
-        case .same: configuration.reportFormat = nil
+        switch reportFormat {
+        case .xlsx?: configuration.reportFormat = .xlsx
+        case .csv?: configuration.reportFormat = .csv
+        case .same?: configuration.reportFormat = nil
+        case nil: break
         }
         configuration.concurrency = providerOptions.concurrency
         configuration.rate = rate
         configuration.wait = DurationText.parse(wait) ?? .seconds(300)
         configuration.waitHealthy = DurationText.parse(waitHealthy) ?? .zero
         configuration.dryRun = dryRun
-        configuration.batchSize = batchSize ?? job.batchSize ?? configuration.batchSize
+        if let batchSize { configuration.batchSize = batchSize }
         configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous, until: until)
         if settings.provider == .trulioo, !configuration.followUps.isEmpty {
             FileHandleOutput.stderr("idbatch: error: --pdf and --continuous are for Truora checks, not trulioo runs\n")
             throw ExitCode(ExitStatus.usage)
         }
-        configuration.signedURL = signedURL || job.trulioo?.signedURL == true
-        configuration.redirectURL = redirectURL ?? job.trulioo?.redirectURL
+        configuration.signedURL = signedURL || configuration.signedURL
+        configuration.redirectURL = redirectURL ?? configuration.redirectURL
 
         let ledger: Ledger
         do {
@@ -158,7 +159,7 @@ struct RunCommand: AsyncParsableCommand {
         var connection: ProviderOptions.Connection?
         if !dryRun {
             connection = try await providerOptions.connect([settings.provider])
-            configuration.flowID = flowID ?? job.trulioo?.flowID ?? connection?.defaultFlowID
+            configuration.flowID = flowID ?? configuration.flowID ?? connection?.defaultFlowID
             if settings.provider == .trulioo, configuration.flowID == nil {
                 await connection?.close()
                 FileHandleOutput.stderr("idbatch: error: a trulioo run needs the flow to start: --flow-id ID, "
