@@ -28,6 +28,15 @@ enum CommandRunner {
         try start(arguments, in: directory, environment: environment).finish()
     }
 
+    /// ``run(_:in:environment:)`` for tests whose sandbox lives in the test process: the wait for
+    /// the child happens on a thread of its own, so the sandbox's tasks keep the cooperative pool
+    /// (blocking two of its threads, on two cores, would leave the child no one to answer it).
+    static func running(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+        async throws -> CommandResult
+    {
+        try await start(arguments, in: directory, environment: environment).finished()
+    }
+
     /// Starts `idbatch` and returns at once, so a test can signal or kill it.
     static func start(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
         -> Running
@@ -53,6 +62,13 @@ enum CommandRunner {
         let err = Pipe()
 
         func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+        /// ``finish()`` on a thread of its own, leaving the cooperative pool free.
+        func finished() async -> CommandResult {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: finish()) }.start()
+            }
+        }
 
         /// Waits for it to end and returns what it printed.
         func finish() -> CommandResult {

@@ -47,10 +47,10 @@ struct RunCommandTests {
     static let samples = ValidateCommandTests.samples
 
     @Test("both samples against --sandbox: one report row per input row, statuses as the sandbox decides, 0600")
-    func samplesAgainstSandbox() throws {
+    func samplesAgainstSandbox() async throws {
         let out = try CommandRunner.scratchDirectory()
         let state = out + "/state"
-        let co = try CommandRunner.run(["run", "\(Self.samples)/personas-co.xlsx", "--job",
+        let co = try await CommandRunner.running(["run", "\(Self.samples)/personas-co.xlsx", "--job",
                                         "\(Self.samples)/personas-co.job.yaml", "--sandbox", "--state", state,
                                         "--out", out, "--json"])
         #expect(co.exitCode == 2, "\(co.stderr)")
@@ -73,7 +73,7 @@ struct RunCommandTests {
         let workbook = try SpreadsheetReader(path: out + "/personas-co.report.xlsx")
         #expect(workbook.sheets.map(\.name) == ["Report", "Summary"])
 
-        let br = try CommandRunner.run(["run", "\(Self.samples)/pessoas-br-excel.csv", "--job",
+        let br = try await CommandRunner.running(["run", "\(Self.samples)/pessoas-br-excel.csv", "--job",
                                         "\(Self.samples)/pessoas-br.job.yaml", "--sandbox", "--state", state,
                                         "--out", out])
         #expect(br.exitCode == 2)
@@ -87,9 +87,9 @@ struct RunCommandTests {
 
     @Test("LibreOffice opens the report, its Summary sheet and chart included (where installed)",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/soffice")))
-    func reportOpensInLibreOffice() throws {
+    func reportOpensInLibreOffice() async throws {
         let out = try CommandRunner.scratchDirectory()
-        let run = try CommandRunner.run(["run", "\(Self.samples)/personas-co.xlsx", "--job",
+        let run = try await CommandRunner.running(["run", "\(Self.samples)/personas-co.xlsx", "--job",
                                          "\(Self.samples)/personas-co.job.yaml", "--sandbox", "--state", out + "/state",
                                          "--out", out])
         #expect(run.exitCode == 2)
@@ -115,11 +115,11 @@ struct RunCommandTests {
     }
 
     @Test("trulioo on the Colombian sample: a user state and a signed URL per valid row, none twice")
-    func truliooSample() throws {
+    func truliooSample() async throws {
         let out = try CommandRunner.scratchDirectory()
         let arguments = ["run", "\(Self.samples)/personas-co.xlsx", "--provider", "trulioo", "--country", "CO",
                          "--signed-url", "--sandbox", "--state", out + "/state", "--out", out]
-        let first = try CommandRunner.run(arguments)
+        let first = try await CommandRunner.running(arguments)
         #expect(first.exitCode == 2, "\(first.stderr)")
         let rows = try table(out + "/personas-co.report.xlsx")
         let ok = rows.filter { $0["idbatch_status"] == "ok" }
@@ -127,7 +127,7 @@ struct RunCommandTests {
         #expect(ok.allSatisfy { !($0["user_state_id"] ?? "").isEmpty && ($0["signed_url"] ?? "").contains("/s/") })
         #expect(ok.allSatisfy { $0["profile_status"] == "NOT_STARTED" })
         #expect(first.stderr.contains("9 inits, 9 signed_urls"))
-        let second = try CommandRunner.run(arguments)
+        let second = try await CommandRunner.running(arguments)
         #expect(second.stderr.contains("requests: none"))
         #expect(try table(out + "/personas-co.report.xlsx") == rows)
     }
@@ -139,7 +139,7 @@ struct RunCommandTests {
         defer { Task { await sandbox.stop() } }
         let out = try CommandRunner.scratchDirectory()
         let input = try people(2_000, in: out)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.running(
             ["run", input, "--country", "CO", "--state", out + "/state", "--out", out, "--concurrency", "64",
              "--retry-base-ms", "50"], environment: sandbox.environment)
         #expect(result.exitCode == 0, "\(result.stderr.suffix(2_000))")
@@ -158,7 +158,7 @@ struct RunCommandTests {
         let out = try CommandRunner.scratchDirectory()
         let input = try people(300, in: out)
         let common = ["--country", "CO", "--concurrency", "8", "--report-format", "csv"]
-        let undisturbed = try CommandRunner.run(["run", input, "--state", out + "/calm", "--out", out + "/calm"]
+        let undisturbed = try await CommandRunner.running(["run", input, "--state", out + "/calm", "--out", out + "/calm"]
                                                 + common, environment: calm.environment)
         #expect(undisturbed.exitCode == 0, "\(undisturbed.stderr)")
         await calm.stop()
@@ -169,12 +169,12 @@ struct RunCommandTests {
         let running = try CommandRunner.start(arguments, environment: sandbox.environment)
         try await Task.sleep(for: .seconds(seconds))
         running.signal(SIGKILL)
-        let killed = running.finish()
+        let killed = await running.finished()
         #expect(killed.exitCode == SIGKILL || killed.exitCode == 0)
         // Nothing half-written: no temporary file, and a report only if the run had finished.
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: out + "/killed")) ?? []
         #expect(!leftovers.contains { $0.contains(".tmp-") })
-        let rerun = try CommandRunner.run(arguments, environment: sandbox.environment)
+        let rerun = try await CommandRunner.running(arguments, environment: sandbox.environment)
         #expect(rerun.exitCode == 0, "\(rerun.stderr)")
         #expect(sandbox.stats.checksCreated == 300 && sandbox.stats.duplicates == 0)
         // At most the calls in flight at the kill are sent again, and each of those finds its check.
@@ -199,10 +199,10 @@ struct RunCommandTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         running.signal(SIGKILL)
-        _ = running.finish()
+        _ = await running.finished()
         #expect(sandbox.stats.count("POST /v1/batches/{id}/start") == 3)
         #expect(!FileManager.default.fileExists(atPath: out + "/out/people.report.csv"))
-        let rerun = try CommandRunner.run(arguments, environment: sandbox.environment)
+        let rerun = try await CommandRunner.running(arguments, environment: sandbox.environment)
         #expect(rerun.exitCode == 0, "\(rerun.stderr)")
         let stats = sandbox.stats
         #expect(stats.count("POST /v1/batches") == 3 && stats.count("PUT /uploads/{token}") == 3)
@@ -226,24 +226,24 @@ struct RunCommandTests {
         let running = try CommandRunner.start(arguments, environment: sandbox.environment)
         try await Task.sleep(for: .seconds(1.5))
         running.signal(SIGINT)
-        let stopped = running.finish()
+        let stopped = await running.finished()
         #expect(stopped.exitCode == 130, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("stopping: no new rows"))
         let rows = try table(out + "/people.report.csv")
         #expect(rows.count == 400)
         let skipped = rows.filter { $0["idbatch_status"] == "skipped" }
         #expect(!skipped.isEmpty && skipped.allSatisfy { $0["idbatch_error_code"] == "interrupted" })
-        let rerun = try CommandRunner.run(arguments, environment: sandbox.environment)
+        let rerun = try await CommandRunner.running(arguments, environment: sandbox.environment)
         #expect(rerun.exitCode == 0, "\(rerun.stderr)")
         #expect(sandbox.stats.checksCreated == 400 && sandbox.stats.duplicates == 0)
         #expect(sandbox.stats.count("POST /v1/checks") == 400)
     }
 
     @Test("a provider that is down: exit 69 once the circuit opens, and the reports are written")
-    func providerDown() throws {
+    func providerDown() async throws {
         let out = try CommandRunner.scratchDirectory()
         let input = try people(50, in: out)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.running(
             ["run", input, "--country", "CO", "--state", out + "/state", "--out", out, "--retry-attempts", "2",
              "--retry-base-ms", "5"],
             environment: ["TRUORA_BASE_URL": "http://127.0.0.1:9", "TRUORA_API_KEY": Sandbox.truoraKey()])
@@ -259,7 +259,7 @@ struct RunCommandTests {
         let sandbox = try await ExternalSandbox.start()
         defer { Task { await sandbox.stop() } }
         let out = try CommandRunner.scratchDirectory()
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.running(
             ["run", "\(Self.samples)/personas-co.xlsx", "--job", "\(Self.samples)/personas-co.job.yaml",
              "--dry-run", "--out", out, "--json"], environment: sandbox.environment)
         #expect(result.exitCode == 2)
@@ -277,12 +277,12 @@ struct RunCommandTests {
         let out = try CommandRunner.scratchDirectory()
         let bad = out + "/broken.xlsx"
         try Data("PK\u{3}\u{4} this is not a workbook".utf8).write(to: URL(fileURLWithPath: bad))
-        let result = try CommandRunner.run(["run", bad, "--country", "CO", "--state", out + "/state", "--out", out],
+        let result = try await CommandRunner.running(["run", bad, "--country", "CO", "--state", out + "/state", "--out", out],
                                            environment: sandbox.environment)
         #expect(result.exitCode == 65, "\(result.stderr)")
         #expect(sandbox.stats.requests.isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["broken.xlsx", "state"])
-        let missing = try CommandRunner.run(["run", out + "/nothing.csv", "--dry-run", "--out", out])
+        let missing = try await CommandRunner.running(["run", out + "/nothing.csv", "--dry-run", "--out", out])
         #expect(missing.exitCode == 66)
     }
 
@@ -291,7 +291,7 @@ struct RunCommandTests {
         let sandbox = try await ExternalSandbox.start()
         defer { Task { await sandbox.stop() } }
         let out = try CommandRunner.scratchDirectory()
-        let result = try CommandRunner.run(["run", CommandRunner.fixture("bad-repeated-string.xlsx"), "--country", "CO",
+        let result = try await CommandRunner.running(["run", CommandRunner.fixture("bad-repeated-string.xlsx"), "--country", "CO",
                                             "--state", out + "/state", "--out", out],
                                            environment: sandbox.environment)
         #expect(result.exitCode == 65, "\(result.stderr)")
@@ -301,10 +301,10 @@ struct RunCommandTests {
     }
 
     @Test("credentials missing: exit 77 before any call, naming the variable and no value")
-    func credentialsMissing() throws {
+    func credentialsMissing() async throws {
         let out = try CommandRunner.scratchDirectory()
         let input = try people(3, in: out)
-        let result = try CommandRunner.run(["run", input, "--country", "CO", "--state", out + "/state", "--out", out])
+        let result = try await CommandRunner.running(["run", input, "--country", "CO", "--state", out + "/state", "--out", out])
         #expect(result.exitCode == 77)
         #expect(result.stderr.contains("TRUORA_API_KEY"))
         #expect(!FileManager.default.fileExists(atPath: out + "/people.report.csv"))
@@ -321,7 +321,7 @@ struct RunCommandTests {
             1020304050,Ana,Pérez,1980-02-31,+573001234567,sí
 
             """.write(toFile: input, atomically: true, encoding: .utf8)
-        let first = try CommandRunner.run(["run", input, "--country", "CO", "--state", out + "/state", "--out", out],
+        let first = try await CommandRunner.running(["run", input, "--country", "CO", "--state", out + "/state", "--out", out],
                                           environment: sandbox.environment)
         #expect(first.exitCode == 2)
         let errorsPath = out + "/people.errors.csv"
@@ -331,7 +331,7 @@ struct RunCommandTests {
         errors = errors.replacingOccurrences(of: "1980-02-31", with: "1980-02-28")
         let fixed = out + "/people-fixed.csv"
         try errors.write(toFile: fixed, atomically: true, encoding: .utf8)
-        let second = try CommandRunner.run(["run", fixed, "--country", "CO", "--state", out + "/state", "--out", out],
+        let second = try await CommandRunner.running(["run", fixed, "--country", "CO", "--state", out + "/state", "--out", out],
                                            environment: sandbox.environment)
         #expect(second.exitCode == 0, "\(second.stderr)")
         let row = try #require(try table(out + "/people-fixed.report.csv").first)

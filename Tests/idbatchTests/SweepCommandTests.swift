@@ -33,8 +33,8 @@ struct SweepCommandTests {
             return (enumerator.allObjects as? [String] ?? []).filter { !$0.hasSuffix("/") }.sorted()
         }
 
-        func sweep(_ extra: [String] = [], sandbox: ExternalSandbox) throws -> CommandResult {
-            try CommandRunner.run(["sweep", folder, "--job", job, "--state", state, "--wait", "20s"] + extra,
+        func sweep(_ extra: [String] = [], sandbox: ExternalSandbox) async throws -> CommandResult {
+            try await CommandRunner.running(["sweep", folder, "--job", job, "--state", state, "--wait", "20s"] + extra,
                                   environment: sandbox.environment)
         }
     }
@@ -57,7 +57,7 @@ struct SweepCommandTests {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)],
                                               ofItemAtPath: drop.inbox + "/dañado.xlsx")
 
-        let result = try drop.sweep(["--settle", "30s"], sandbox: sandbox)
+        let result = try await drop.sweep(["--settle", "30s"], sandbox: sandbox)
         #expect(result.exitCode == 2, "\(result.stderr)")  // dañado.xlsx failed
         #expect(result.stderr.contains("sweep \(drop.folder): 2 file(s) run, 1 already run, 1 failed"))
         let day = drop.files("processed").first { !$0.contains("/") } ?? "?"
@@ -79,12 +79,12 @@ struct SweepCommandTests {
         // The next pass takes the file that was still arriving, and nothing else.
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)],
                                               ofItemAtPath: drop.inbox + "/subiendo.csv")
-        let next = try drop.sweep(["--settle", "30s"], sandbox: sandbox)
+        let next = try await drop.sweep(["--settle", "30s"], sandbox: sandbox)
         #expect(next.exitCode == 0, "\(next.stderr)")
         #expect(sandbox.stats.checksCreated == 30)
 
         // status reads the ledger alone.
-        let status = try CommandRunner.run(["status", "--state", drop.state])
+        let status = try await CommandRunner.running(["status", "--state", drop.state])
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains("subiendo.csv: 5 rows = 5 ok") && status.stdout.contains("no row is waiting"))
     }
@@ -101,11 +101,11 @@ struct SweepCommandTests {
         while drop.files("processing").isEmpty, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let second = try drop.sweep([], sandbox: sandbox)
+        let second = try await drop.sweep([], sandbox: sandbox)
         #expect(second.exitCode == 75)
         #expect(second.stderr.contains("another sweep is running (pid "))
         first.signal(SIGTERM)
-        _ = first.finish()
+        _ = await first.finished()
     }
 
     @Test("kill -9 mid-pass, then another pass: every file processed, no check twice")
@@ -122,9 +122,9 @@ struct SweepCommandTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         running.signal(SIGKILL)
-        _ = running.finish()
+        _ = await running.finished()
         #expect(!drop.files("processing").isEmpty)
-        let again = try drop.sweep([], sandbox: sandbox)
+        let again = try await drop.sweep([], sandbox: sandbox)
         #expect(again.exitCode == 0, "\(again.stderr)")
         let day = drop.files("processed").first { !$0.contains("/") } ?? "?"
         #expect(Set(drop.files("processed/" + day)) == ["dos.csv", "uno.csv"])
@@ -139,12 +139,12 @@ struct SweepCommandTests {
         defer { Task { await sandbox.stop() } }
         let drop = try Drop()
         try drop.drop("martes.csv", count: 10)
-        let first = try CommandRunner.run(["sweep", drop.folder, "--job", drop.job, "--state", drop.state,
+        let first = try await CommandRunner.running(["sweep", drop.folder, "--job", drop.job, "--state", drop.state,
                                            "--wait", "0s"], environment: sandbox.environment)
         #expect(first.exitCode == 2, "\(first.stderr)")
         #expect(first.stderr.contains("pending 10"))
         try await Task.sleep(for: .seconds(3.5))
-        let second = try drop.sweep([], sandbox: sandbox)
+        let second = try await drop.sweep([], sandbox: sandbox)
         #expect(second.exitCode == 0, "\(second.stderr)")
         #expect(second.stderr.contains("1 earlier run(s) collected"))
         let day = drop.files("reports").first { !$0.contains("/") } ?? "?"
@@ -168,12 +168,12 @@ struct SweepCommandTests {
         FileManager.default.createFile(atPath: drop.folder + "/failed/nuevo.pdf", contents: Data("a".utf8))
         try drop.drop("hoy.csv", count: 3)
 
-        let listed = try CommandRunner.run(["purge", drop.folder, "--older-than", "30d", "--dry-run"])
+        let listed = try await CommandRunner.running(["purge", drop.folder, "--older-than", "30d", "--dry-run"])
         #expect(listed.exitCode == 0)
         #expect(listed.stdout.split(separator: "\n").count == 3)
         #expect(FileManager.default.fileExists(atPath: drop.folder + "/processed/2020-01-01/viejo.csv"))
 
-        let result = try drop.sweep(["--keep", "30d"], sandbox: sandbox)
+        let result = try await drop.sweep(["--keep", "30d"], sandbox: sandbox)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stderr.contains("3 old item(s) purged"))
         #expect(!FileManager.default.fileExists(atPath: drop.folder + "/processed/2020-01-01"))
@@ -226,7 +226,7 @@ struct SweepCommandTests {
         environment["TRUORA_API_KEY"] = nil
         environment["CREDENTIALS_DIRECTORY"] = credentials
         environment["STATE_DIRECTORY"] = drop.state
-        let result = try CommandRunner.run(arguments, environment: environment)
+        let result = try await CommandRunner.running(arguments, environment: environment)
         #expect(result.exitCode == 0, "\(result.stderr)")
         // --log-format json: one object per line, the last one the pass.
         let last = try #require(result.stderr.split(separator: "\n").last)

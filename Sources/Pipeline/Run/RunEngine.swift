@@ -306,11 +306,8 @@ public struct RunEngine: Sendable {
                     width = max(width, row.count)
                     let existing = try cursor.record(for: row.number)
                     if !outcome.isValid {
-                        var record = LedgerRecord(fileID: fileID, mode: mode.rawValue, sourceRow: row.number,
-                                                  inputHash: "", state: .failed, runID: runID)
-                        let errors = outcome.errors
-                        record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
-                        writes.append(record)
+                        writes.append(Self.failedRecord(outcome, row: row.number, fileID: fileID, mode: mode.rawValue,
+                                                        runID: runID))
                         failed += 1
                     } else if let call = call(for: outcome, row: row.number, existing: existing, fileID: fileID,
                                               runID: runID, writes: &writes)
@@ -342,17 +339,11 @@ public struct RunEngine: Sendable {
                         default: pending += 1
                         }
                     }
-                    // Long runs of failed or finished rows are written as they come, so memory stays flat.
-                    if writes.count >= 1_024 {
-                        try ledger.save(writes)
-                        writes.removeAll(keepingCapacity: true)
-                    }
-                    let now = ContinuousClock.now
-                    if now - lastEmit > .milliseconds(200) {
-                        lastEmit = now
+                    try flushLongRuns(&writes)
+                    if Self.due(&lastEmit) {
                         observe(RunProgress(file: file.path, phase: .sending, done: taken, total: total, ok: ok,
                                             failed: failed, pending: pending + inFlight,
-                                            elapsed: (now - started).seconds))
+                                            elapsed: (ContinuousClock.now - started).seconds))
                     }
                 }
                 try launch()
@@ -398,11 +389,7 @@ public struct RunEngine: Sendable {
                 width = max(width, row.count)
                 let existing = try cursor.record(for: row.number)
                 if !outcome.isValid {
-                    var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row.number, inputHash: "",
-                                              state: .failed, runID: runID)
-                    let errors = outcome.errors
-                    record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
-                    writes.append(record)
+                    writes.append(Self.failedRecord(outcome, row: row.number, fileID: fileID, mode: mode, runID: runID))
                     failed += 1
                 } else {
                     let hash = ledger.inputHash(outcome.inputs.lazy.map { ($0.name, $0.value) })
@@ -432,15 +419,11 @@ public struct RunEngine: Sendable {
                         pending += 1
                     }
                 }
-                if writes.count >= 1_024 {
-                    try ledger.save(writes)
-                    writes.removeAll(keepingCapacity: true)
-                }
-                let now = ContinuousClock.now
-                if now - lastEmit > .milliseconds(200) {
-                    lastEmit = now
+                try flushLongRuns(&writes)
+                if Self.due(&lastEmit) {
                     observe(RunProgress(file: file.path, phase: .sending, done: taken, total: total, ok: ok,
-                                        failed: failed, pending: pending, elapsed: (now - started).seconds))
+                                        failed: failed, pending: pending,
+                                        elapsed: (ContinuousClock.now - started).seconds))
                 }
             }
             try ledger.save(writes)
@@ -452,6 +435,32 @@ public struct RunEngine: Sendable {
         }
         plan.width = width
         for (kind, count) in submitter.requests { plan.requests[kind, default: 0] += count }
+    }
+
+    /// The record of a row that failed validation: its first error's code and column, every message.
+    static func failedRecord(_ outcome: RowOutcome, row: Int, fileID: Int64, mode: String, runID: Int64)
+        -> LedgerRecord
+    {
+        var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row, inputHash: "", state: .failed,
+                                  runID: runID)
+        let errors = outcome.errors
+        record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
+        return record
+    }
+
+    /// Long runs of failed or finished rows are written as they come, so memory stays flat.
+    private func flushLongRuns(_ writes: inout [LedgerRecord]) throws(PipelineError) {
+        guard writes.count >= 1_024 else { return }
+        try ledger.save(writes)
+        writes.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether a progress line is due (every 200 ms at most); moves `last` on when it is.
+    static func due(_ last: inout ContinuousClock.Instant) -> Bool {
+        let now = ContinuousClock.now
+        guard now - last > .milliseconds(200) else { return false }
+        last = now
+        return true
     }
 
     /// The call to make for a valid row, given what the ledger knows of it; nil when there is none.

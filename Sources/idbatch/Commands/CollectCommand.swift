@@ -49,16 +49,9 @@ struct CollectCommand: AsyncParsableCommand {
         collector.wait = DurationText.parse(wait) ?? .zero
         collector.outDirectory = out
         collector.observe = { view.show($0) }
-        let collected: [Collector.Collected]
-        do {
-            collected = try await collector.collect()
-        } catch {
-            view.finish()
-            await connection.close()
-            throw Console.fail(error)
+        let collected = try await connection.finishing(view) { () async throws(PipelineError) in
+            try await collector.collect()
         }
-        view.finish()
-        await connection.close()
         if collected.isEmpty { Console.note("nothing to collect: no earlier run has rows waiting for a result") }
         for item in collected {
             if let problem = item.inputProblem { Console.warning(problem) }

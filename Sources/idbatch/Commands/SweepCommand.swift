@@ -115,16 +115,9 @@ struct SweepCommand: AsyncParsableCommand {
         sweeper.force = force
         let view = RunProgressView()
         sweeper.observe = { view.show($0) }
-        let result: SweepResult
-        do {
-            result = try await sweeper.pass()
-        } catch {
-            view.finish()
-            await connection.close()
-            throw Console.fail(error)
+        let result = try await connection.finishing(view) { () async throws(PipelineError) in
+            try await sweeper.pass()
         }
-        view.finish()
-        await connection.close()
         withExtendedLifetime(lock) {}
         report(result)
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }

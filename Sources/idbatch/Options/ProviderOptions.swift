@@ -117,5 +117,21 @@ struct ProviderOptions: ParsableArguments {
             try? await transport.shutdown()
             await sandbox?.stop()
         }
+
+        /// Runs the pipeline's `body`, then clears the progress line and closes the connection
+        /// however it ended; a pipeline error exits with its code.
+        func finishing<T>(_ view: RunProgressView, _ body: () async throws(PipelineError) -> T) async throws -> T {
+            let result: T
+            do {
+                result = try await body()
+            } catch {
+                view.finish()
+                await close()
+                throw Console.fail(error)
+            }
+            view.finish()
+            await close()
+            return result
+        }
     }
 }
