@@ -58,6 +58,24 @@ struct JobFileTests {
         }
     }
 
+    @Test("a sweep's rules: globs to job files beside this one, a default, retention")
+    func sweepRules() throws {
+        let job = try JobFile.parse("""
+            version: 1
+            files:
+              - match: "pessoas-*.csv"
+                job: br.yaml
+              - {match: "*.xlsx", job: /etc/idbatch/co.yaml}
+            default: otros.yaml
+            keep: 30d
+            """, file: "/srv/jobs/sweep.yaml")
+        #expect(job.files == [JobFile.FileRule(match: "pessoas-*.csv", job: "/srv/jobs/br.yaml"),
+                              JobFile.FileRule(match: "*.xlsx", job: "/etc/idbatch/co.yaml")])
+        #expect(job.defaultJob == "/srv/jobs/otros.yaml" && job.keep == "30d")
+        #expect(throws: JobFile.Problem.self) { try JobFile.parse("version: 1\nfiles:\n  - match: a\n", file: "x.yaml") }
+        #expect(throws: JobFile.Problem.self) { try JobFile.parse("version: 1\nkeep: forever\n", file: "x.yaml") }
+    }
+
     @Test("every shipped template's job skeleton is a valid job file for it")
     func skeletons() throws {
         let templates = Template.all()

@@ -89,6 +89,28 @@ struct SweepCommandTests {
         #expect(status.stdout.contains("subiendo.csv: 5 rows = 5 ok") && status.stdout.contains("no row is waiting"))
     }
 
+    @Test("a job file of rules picks each file's job by its name; a name no rule matches fails")
+    func jobRules() async throws {
+        let sandbox = try await ExternalSandbox.start()
+        defer { Task { await sandbox.stop() } }
+        let drop = try Drop()
+        try "version: 1\nprovider: truora-checks\ncountry: CO\nreport:\n  format: xlsx\n"
+            .write(toFile: drop.root + "/nomina.yaml", atomically: true, encoding: .utf8)
+        try "version: 1\nfiles:\n  - match: \"nomina-*.csv\"\n    job: nomina.yaml\nkeep: 30d\n"
+            .write(toFile: drop.root + "/rules.yaml", atomically: true, encoding: .utf8)
+        try drop.drop("nomina-enero.csv", count: 3)
+        try drop.drop("otro.csv", count: 3, seed: 5)
+        let result = try await CommandRunner.running(["sweep", drop.folder, "--job", drop.root + "/rules.yaml",
+                                                      "--state", drop.state], environment: sandbox.environment)
+        #expect(result.exitCode == 2, "\(result.stderr)")
+        let day = drop.files("reports").first { !$0.contains("/") } ?? "?"
+        #expect(drop.files("reports/" + day).contains("nomina-enero.report.xlsx"))
+        #expect(drop.files("failed") == ["otro.csv", "otro.csv.error.txt"])
+        let reason = try String(contentsOfFile: drop.folder + "/failed/otro.csv.error.txt", encoding: .utf8)
+        #expect(reason.contains("no job matches this file's name (nomina-*.csv)"))
+        #expect(sandbox.stats.checksCreated == 3)
+    }
+
     @Test("a second sweep on the same state exits 75 naming the first's pid")
     func oneAtATime() async throws {
         let sandbox = try await ExternalSandbox.start(latency: "40")

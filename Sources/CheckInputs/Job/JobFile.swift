@@ -39,6 +39,20 @@ public struct JobFile: Sendable, Equatable {
     public var batchSize: Int?
     /// `idbatch sweep`: how long processed inputs, failed files and reports are kept (`30d`).
     public var keep: String?
+    /// `idbatch sweep`: which job file runs the files whose names match each glob, in order
+    /// (paths relative to this file's folder), and the one for names no glob matches.
+    public var files: [FileRule] = []
+    public var defaultJob: String?
+
+    public struct FileRule: Sendable, Equatable {
+        public var match: String
+        public var job: String
+
+        public init(match: String, job: String) {
+            self.match = match
+            self.job = job
+        }
+    }
 
     public init(settings: CheckSettings, reportFormat: ReportFormat? = nil) {
         self.settings = settings
@@ -47,7 +61,7 @@ public struct JobFile: Sendable, Equatable {
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
                                "ignore", "constants", "consent", "report", "trulioo",
-                               "batch_size", "keep"]
+                               "batch_size", "keep", "files", "default"]
 
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
@@ -249,6 +263,8 @@ public struct JobFile: Sendable, Equatable {
             }
             trulioo = job
         }
+        let folder = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
+        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder + "/" + path }
         var file = JobFile(settings: settings, reportFormat: reportFormat)
         file.trulioo = trulioo
         if let node = entries["batch_size"]?.value {
@@ -256,6 +272,30 @@ public struct JobFile: Sendable, Equatable {
                 throw problem(node, "batch_size is a number of rows from 1 to \(JobFile.maxBatchSize)")
             }
             file.batchSize = size
+        }
+        if let node = entries["files"]?.value {
+            guard let rules = node.sequence else {
+                throw problem(node, "files is a list of {match: GLOB, job: FILE}, the first match wins")
+            }
+            for rule in rules {
+                guard let entry = rule.mapping else { throw problem(rule, "each files entry is {match: GLOB, job: FILE}") }
+                var match: String?
+                var job: String?
+                for (keyNode, value) in entry {
+                    switch try scalar(keyNode, "a files key") {
+                    case "match": match = try scalar(value, "match")
+                    case "job": job = try scalar(value, "job")
+                    case let other: throw problem(keyNode, "a files entry has match and job, not '\(other)'")
+                    }
+                }
+                guard let match, !match.isEmpty, let job, !job.isEmpty else {
+                    throw problem(rule, "each files entry needs match (a glob such as pessoas-*.csv) and job (a job file)")
+                }
+                file.files.append(FileRule(match: match, job: resolve(job)))
+            }
+        }
+        if let node = entries["default"]?.value {
+            file.defaultJob = resolve(try scalar(node, "default"))
         }
         if let node = entries["keep"]?.value {
             let text = try scalar(node, "keep")

@@ -15,7 +15,8 @@ struct SweepCommand: AsyncParsableCommand {
             NAME.done or DONE is there, or when it has not changed for --settle; dotfiles, *.tmp, *.part \
             and Excel's ~$ lock files are left alone, other files that are not spreadsheets go to failed/ \
             with NAME.error.txt. Each file taken runs as 'idbatch run' would, with the first --job whose \
-            glob matches its name (--job GLOB=FILE, or --job FILE for every name); its reports go to \
+            glob matches its name (--job GLOB=FILE, or --job FILE for every name; a job file may instead \
+            hold files: [{match: GLOB, job: FILE}] and default: FILE); its reports go to \
             reports/DATE/ and the file to processed/DATE/, or to failed/ with NAME.error.txt when it \
             cannot be read. The same content dropped again under any name is not sent again (moved to \
             processed/ with NAME.note.txt) unless --force. Rows earlier runs left pending are collected \
@@ -75,23 +76,33 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         var sweepJobs: [SweepJob] = []
         var keepText = keep
-        for spec in jobs.isEmpty ? [""] : jobs {
-            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
-            let (glob, path) = parts.count == 2 ? (parts[0], parts[1]) : ("*", spec)
-            var job = JobFile(settings: CheckSettings())
-            if !path.isEmpty {
-                do {
-                    job = try JobFile.load(path: path)
-                } catch {
-                    FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
-                    throw ExitCode(ExitStatus.configuration)
-                }
+        func load(_ path: String) throws -> JobFile {
+            guard !path.isEmpty else { return JobFile(settings: CheckSettings()) }
+            do {
+                return try JobFile.load(path: path)
+            } catch {
+                FileHandleOutput.stderr("idbatch: error: \(error.description)\n")
+                throw ExitCode(ExitStatus.configuration)
             }
-            keepText = keepText ?? job.keep
+        }
+        func add(_ glob: String, _ job: JobFile) {
             var configuration = RunConfiguration(job: job, readOptions: inputOptions.readOptions)
             configuration.concurrency = providerOptions.concurrency
             configuration.wait = DurationText.parse(wait) ?? .seconds(300)
             sweepJobs.append(SweepJob(glob: glob, configuration: configuration))
+        }
+        for spec in jobs.isEmpty ? [""] : jobs {
+            let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+            let (glob, path) = parts.count == 2 ? (parts[0], parts[1]) : ("*", spec)
+            let job = try load(path)
+            keepText = keepText ?? job.keep
+            guard !job.files.isEmpty || job.defaultJob != nil else {
+                add(glob, job)
+                continue
+            }
+            // A job file of rules: each glob's own job file, then the default for the other names.
+            for rule in job.files { add(rule.match, try load(rule.job)) }
+            if let fallback = job.defaultJob { add(glob, try load(fallback)) }
         }
         let stateDirectory = providerOptions.state ?? Ledger.defaultDirectory()
         let lock: SweepLock
