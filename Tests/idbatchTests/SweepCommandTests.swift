@@ -87,6 +87,8 @@ struct SweepCommandTests {
         let status = try await CommandRunner.running(["status", "--state", drop.state])
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains("subiendo.csv: 5 rows = 5 ok") && status.stdout.contains("no row is waiting"))
+        #expect(status.stdout.contains("sweep \(drop.folder): 2 run, 1 already run, 1 failed, 0 held, 1 still arriving"))
+        #expect(status.stdout.contains("sweep \(drop.folder): 1 run, 0 already run, 0 failed"))
     }
 
     @Test("a job file of rules picks each file's job by its name; a name no rule matches fails")

@@ -162,6 +162,16 @@ public final class Ledger: Sendable {
                         OR continuous_id IN ('wanted', 'enrolling');
                     """)
         }
+        migrator.registerMigration("v4: sweeps") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sweep (
+                        id INTEGER PRIMARY KEY, folder TEXT NOT NULL, started_at REAL NOT NULL, finished_at REAL NOT NULL,
+                        processed INTEGER NOT NULL, duplicates INTEGER NOT NULL, failed INTEGER NOT NULL,
+                        held INTEGER NOT NULL, waiting INTEGER NOT NULL, collected INTEGER NOT NULL,
+                        purged INTEGER NOT NULL, exit_code INTEGER NOT NULL, reports TEXT NOT NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -276,6 +286,19 @@ public final class Ledger: Sendable {
     /// The latest runs, newest first.
     public func recentRuns(limit: Int) throws(PipelineError) -> [RunRecord] {
         try read { db in try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+    }
+
+    /// Writes down a finished sweep pass, for `idbatch status`.
+    public func recordSweep(_ sweep: SweepRecord) throws(PipelineError) {
+        try write { db in
+            var sweep = sweep
+            try sweep.insert(db)
+        }
+    }
+
+    /// The latest sweep passes, newest first.
+    public func recentSweeps(limit: Int) throws(PipelineError) -> [SweepRecord] {
+        try read { db in try SweepRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
     }
 
     /// Rows still waiting for a provider's answer (acknowledged, sent or unknown), by mode.

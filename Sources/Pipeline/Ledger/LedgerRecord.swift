@@ -226,3 +226,46 @@ public struct LedgerBatch: Sendable, Codable, FetchableRecord, MutablePersistabl
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// One sweep pass as `idbatch status` shows it: when, over which folder, what became of its files.
+public struct SweepRecord: Sendable, Codable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "sweep"
+
+    public var id: Int64?
+    public var folder: String
+    public var startedAt: Double
+    public var finishedAt: Double
+    public var processed: Int
+    public var duplicates: Int
+    public var failed: Int
+    public var held: Int
+    public var waiting: Int
+    public var collected: Int
+    public var purged: Int
+    public var exitCode: Int
+    /// The folder the pass wrote its reports to.
+    public var reports: String
+
+    public init(folder: String, startedAt: Date, finishedAt: Date, processed: Int, duplicates: Int, failed: Int,
+                held: Int, waiting: Int, collected: Int, purged: Int, exitCode: Int32, reports: String) {
+        self.folder = folder
+        self.startedAt = startedAt.timeIntervalSince1970
+        self.finishedAt = finishedAt.timeIntervalSince1970
+        self.processed = processed
+        self.duplicates = duplicates
+        self.failed = failed
+        self.held = held
+        self.waiting = waiting
+        self.collected = collected
+        self.purged = purged
+        self.exitCode = Int(exitCode)
+        self.reports = reports
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, folder, startedAt = "started_at", finishedAt = "finished_at", processed, duplicates, failed, held,
+            waiting, collected, purged, exitCode = "exit_code", reports
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

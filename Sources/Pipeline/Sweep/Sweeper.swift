@@ -127,6 +127,12 @@ public struct Sweeper: Sendable {
             result.purged = Self.purge(folder, olderThan: keep, now: now, dryRun: false)
         }
         result.stopped = result.stopped ?? control.stopReason
+        let count = { (outcome: SweptFile.Outcome) in result.files.filter { $0.outcome == outcome }.count }
+        try ledger.recordSweep(SweepRecord(
+            folder: folder.root, startedAt: now, finishedAt: Date(), processed: count(.processed),
+            duplicates: count(.duplicate), failed: count(.failed), held: count(.held), waiting: result.waiting.count,
+            collected: result.collected.count, purged: result.purged.count, exitCode: result.exitCode,
+            reports: folder.reports(day)))
         return result
     }
 

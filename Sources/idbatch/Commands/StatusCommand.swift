@@ -6,7 +6,7 @@ import Pipeline
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "The last runs (when, file, counts, reports) and the rows still pending, from the ledger alone.",
+        abstract: "The last sweeps and runs (when, file, counts, reports) and the rows still pending, from the ledger alone.",
         discussion: "Makes no provider call. Exit code 0, or 73 when the state folder cannot be read."
     )
 
@@ -25,7 +25,7 @@ struct StatusCommand: ParsableCommand {
         let directory = state ?? Ledger.defaultDirectory()
         guard FileManager.default.fileExists(atPath: directory + "/ledger.sqlite") else {
             if json {
-                FileHandleOutput.stdout("{\"runs\": [], \"pending_rows\": {}}\n")
+                FileHandleOutput.stdout("{\"runs\": [], \"sweeps\": [], \"pending_rows\": {}}\n")
             } else {
                 Console.note("no ledger in \(directory): nothing has run with this --state yet")
             }
@@ -33,15 +33,26 @@ struct StatusCommand: ParsableCommand {
         }
         let ledger: Ledger
         let runs: [RunRecord]
+        let sweeps: [SweepRecord]
         let open: [String: Int]
         do {
             ledger = try Ledger(directory: directory)
             runs = try ledger.recentRuns(limit: max(1, last))
+            sweeps = try ledger.recentSweeps(limit: max(1, last))
             open = try ledger.openRows()
         } catch {
             throw Console.fail(error)
         }
         let iso = ISO8601DateFormatter()
+        let sweepItems: [[String: Any]] = sweeps.map { sweep in
+            [
+                "folder": sweep.folder, "started": iso.string(from: Date(timeIntervalSince1970: sweep.startedAt)),
+                "finished": iso.string(from: Date(timeIntervalSince1970: sweep.finishedAt)),
+                "processed": sweep.processed, "duplicates": sweep.duplicates, "failed": sweep.failed,
+                "held": sweep.held, "waiting": sweep.waiting, "collected": sweep.collected, "purged": sweep.purged,
+                "exit_code": sweep.exitCode, "reports": sweep.reports,
+            ]
+        }
         var items: [[String: Any]] = []
         for run in runs {
             let plan = ReportPlan.decode(run.plan)
@@ -61,13 +72,19 @@ struct StatusCommand: ParsableCommand {
             items.append(item)
         }
         if json {
-            let object: [String: Any] = ["runs": items, "pending_rows": open]
+            let object: [String: Any] = ["runs": items, "sweeps": sweepItems, "pending_rows": open]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
                 ?? Data("{}".utf8)
             FileHandleOutput.stdout(String(decoding: data, as: UTF8.self) + "\n")
             return
         }
         var lines: [String] = []
+        for sweep in sweeps {
+            lines.append("\(iso.string(from: Date(timeIntervalSince1970: sweep.startedAt))) sweep \(sweep.folder): "
+                         + "\(sweep.processed) run, \(sweep.duplicates) already run, \(sweep.failed) failed, "
+                         + "\(sweep.held) held, \(sweep.waiting) still arriving; \(sweep.collected) collected, "
+                         + "\(sweep.purged) purged; exit \(sweep.exitCode)\n    reports: \(sweep.reports)")
+        }
         for item in items {
             var line = "\(item["started"] ?? "") \(item["mode"] ?? "") \(item["file"] ?? "")"
             if let read = item["rows_read"] {
