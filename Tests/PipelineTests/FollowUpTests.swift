@@ -47,6 +47,41 @@ struct FollowUpTests {
         }
     }
 
+    @Test("rows with their own frequency and end date columns are enrolled as they say; the others are not",
+          arguments: [Provider.truoraChecks, .truoraBatch])
+    func perRowContinuous(mode: Provider) async throws {
+        try await PipelineHarness.with { harness in
+            let path = harness.folder + "/monitoreo.csv"
+            try """
+                national_id,first_name,last_name,user_authorized,Frecuencia,Fecha fin
+                1020304050,Ana,Pérez,sí,monthly,31/12/2030
+                1020304061,Luis,Díaz,sí,2w,2031-01-31
+                1020304072,Eva,Ruiz,sí,,
+                1020304083,Juan,Gil,sí,weekly,
+                1020304094,Rosa,Paz,sí,daily,2020-01-01
+                1020304005,Inés,Sol,sí,hourly,2030-12-31
+
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let ledger = try Ledger(directory: harness.state)
+            let result = try await harness.engine(configuration(harness, mode, pdf: false, continuous: false), ledger: ledger)
+                .run(input: path)
+            #expect(result.summary.ok == 3 && result.summary.failed == 3)
+            #expect(result.summary.byCode == ["input_missing": 1, "value_not_allowed": 2])
+            let rows = try reportRows(result.summary.report)
+            #expect(rows[0]["continuous_check_id"]?.hasPrefix("CCK") == true)
+            #expect(rows[1]["continuous_check_id"]?.hasPrefix("CCK") == true)
+            #expect(rows[2]["continuous_check_id"] == "" && rows[2]["idbatch_status"] == "ok")
+            #expect(rows[3]["idbatch_error_message"]?.contains("needs both frequency and end_date") == true)
+            #expect(rows[4]["idbatch_error_message"]?.contains("not after today") == true)
+            #expect(rows[5]["idbatch_error_message"]?.contains("frequency must be daily, weekly") == true)
+            #expect(harness.sandbox.statistics.count(Self.enrolls, status: 201) == 2)
+            // The same file again enrolls no one twice.
+            _ = try await harness.engine(configuration(harness, mode, pdf: false, continuous: false), ledger: ledger)
+                .run(input: path)
+            #expect(harness.sandbox.statistics.count(Self.enrolls) == 2)
+        }
+    }
+
     @Test("an enrollment whose answer was lost is found in Truora's list, not made again")
     func lostEnrollment() async throws {
         try await PipelineHarness.with { harness in

@@ -12,6 +12,10 @@ public enum HeaderAliases {
         "national_id.dv": "national_id", "document_type": "national_id", "document_number": "national_id",
     ]
 
+    /// Truora targets that are not sent with the check: a row's own continuous-check frequency and
+    /// end date (`--continuous` for that row).
+    public static let followUps: Set<String> = ["frequency", "end_date"]
+
     /// Concept → aliases. Concept names are Truora's where Truora has the input; ``truliooRole(for:)``
     /// translates them for Trulioo.
     static let table: [(target: String, aliases: [String])] = [
@@ -96,6 +100,10 @@ public enum HeaderAliases {
         ("escrow", ["escrow"]),
         ("report_id", ["report_id", "report id"]),
         ("watch", ["watch", "frecuencia de monitoreo"]),
+        ("frequency", ["frequency", "frecuencia", "frequência", "periodicidad", "periodicidade",
+                       "frecuencia del chequeo continuo", "continuous frequency"]),
+        ("end_date", ["end_date", "fecha fin", "fecha de fin", "fecha final", "fecha de término", "hasta",
+                      "data final", "data de término", "data fim", "end date", "until"]),
         ("force_creation", ["force_creation"]),
         ("address_1", ["address_1", "dirección", "direccion de residencia", "endereço", "address", "domicilio",
                        "address 1", "Address1", "StreetName"]),
@@ -124,7 +132,9 @@ public enum HeaderAliases {
     public static func target(for concept: String, provider: Provider) -> String? {
         switch provider {
         case .truoraChecks, .truoraBatch:
-            if TruoraInput.named(concept) != nil || parts[concept] != nil { return concept }
+            if TruoraInput.named(concept) != nil || parts[concept] != nil || followUps.contains(concept) {
+                return concept
+            }
             return nil
         case .trulioo:
             if let renamed = truliooNames[concept] { return renamed }
@@ -137,7 +147,7 @@ public enum HeaderAliases {
     public static func isTarget(_ target: String, provider: Provider) -> Bool {
         if provider.accepts(target) { return true }
         switch provider {
-        case .truoraChecks, .truoraBatch: return parts[target] != nil
+        case .truoraChecks, .truoraBatch: return parts[target] != nil || followUps.contains(target)
         case .trulioo: return ["dob.day", "dob.month", "dob.year", "last_name.1", "last_name.2"].contains(target)
         }
     }

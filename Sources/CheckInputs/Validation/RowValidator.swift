@@ -1,5 +1,9 @@
 import Spreadsheet
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one row becomes: the provider inputs ready to send, and what is wrong with it.
 public struct RowOutcome: Sendable, Equatable {
     /// One input to send.
@@ -20,6 +24,15 @@ public struct RowOutcome: Sendable, Equatable {
     /// The requirement-table column the row was checked against (`person-national`), Truora only.
     public var kind: TruoraRequirements.CheckKind?
     public var issues: [RowIssue]
+    /// Truora: the row's own continuous check (its `frequency` and `end_date` columns), not sent
+    /// with the check but enrolled once it finishes.
+    public var continuous: Continuous?
+
+    public struct Continuous: Sendable, Equatable {
+        public var frequency: String
+        /// YYYY-MM-DD.
+        public var endDate: String
+    }
 
     public var isValid: Bool { !issues.contains(where: \.isError) }
     public var errors: [RowIssue] { issues.filter(\.isError) }
@@ -326,6 +339,8 @@ public struct RowValidator {
             if let issue { issues.append(issue) }
         }
 
+        continuousColumns(&values, country: country, outcome: &outcome, issues: &issues)
+
         // Consent.
         switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
         case .some(.some(true)): break
@@ -367,6 +382,44 @@ public struct RowValidator {
 
     /// The value to send (nil when it cannot be sent) and the problem with it, if any (a warning
     /// comes with a value).
+    private static let frequencyInput = TruoraInput("frequency", .frequency, "continuous check frequency")
+    private static let endDateInput = TruoraInput("end_date", .date, "continuous check end date")
+
+    /// A row's continuous check from its `frequency` and `end_date` columns: both or neither, a
+    /// frequency Truora knows and an end date after today.
+    private func continuousColumns(_ values: inout InputValues, country: String, outcome: inout RowOutcome,
+                                   issues: inout [RowIssue]) {
+        let frequency = values.removeValue(forKey: "frequency")
+        let endDate = values.removeValue(forKey: "end_date")
+        guard frequency != nil || endDate != nil else { return }
+        guard let frequency, let endDate else {
+            let missing = frequency == nil ? "frequency" : "end_date"
+            issues.append(RowIssue(.inputMissing, column: column(missing),
+                                   "a continuous check needs both frequency and end_date; \(missing) is empty"))
+            return
+        }
+        let (often, oftenIssue) = normalise(frequency, input: Self.frequencyInput, country: country, documentType: nil)
+        let (until, untilIssue) = normalise(endDate, input: Self.endDateInput, country: country, documentType: nil)
+        if let oftenIssue { issues.append(oftenIssue) }
+        if let untilIssue { issues.append(untilIssue) }
+        guard let often, let until else { return }
+        guard until > Self.today() else {
+            issues.append(RowIssue(.valueNotAllowed, column: endDate.column,
+                                   "end_date \(until) is not after today: a continuous check needs time to run"))
+            return
+        }
+        outcome.continuous = RowOutcome.Continuous(frequency: often, endDate: until)
+    }
+
+    /// Today in UTC as YYYY-MM-DD.
+    static func today() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
+
     private func normalise(_ value: Value, input: TruoraInput, country: String,
                            documentType: DocumentType?) -> (String?, RowIssue?) {
         if input.isIdentifier {

@@ -172,6 +172,13 @@ public final class Ledger: Sendable {
                         purged INTEGER NOT NULL, exit_code INTEGER NOT NULL, reports TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v5: a row's own continuous check") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE row ADD COLUMN continuous_frequency TEXT;
+                    ALTER TABLE row ADD COLUMN continuous_until TEXT;
+                    """)
+        }
         return migrator
     }
 
@@ -331,7 +338,8 @@ public final class Ledger: Sendable {
     /// The row table's columns in the order ``LedgerRecord/init(row:)`` reads them.
     static let rowColumns = """
         file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
-        remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch, pdf, continuous_id
+        remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch, pdf, continuous_id,
+        continuous_frequency, continuous_until
         """
 
     static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("

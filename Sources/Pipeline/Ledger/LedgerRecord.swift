@@ -56,6 +56,9 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var pdf: String?
     /// `--continuous`: `wanted`, `enrolling` (the call may have reached Truora), or the `CCK…` id.
     public var continuousID: String?
+    /// The row's own continuous check (its `frequency` and `end_date` columns), over the run's.
+    public var continuousFrequency: String?
+    public var continuousUntil: String?
 
     /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
     /// every page of rows).
@@ -81,12 +84,15 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         batch = row[18]
         pdf = row[19]
         continuousID = row[20]
+        continuousFrequency = row[21]
+        continuousUntil = row[22]
     }
 
     /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
-         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch, pdf, continuousID]
+         remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch, pdf, continuousID,
+         continuousFrequency, continuousUntil]
     }
 
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {

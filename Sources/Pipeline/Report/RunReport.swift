@@ -64,7 +64,7 @@ enum RunReport {
         default: break
         }
         if plan.followUps?.pdf == true { truora.append("pdf") }
-        if plan.followUps?.continuous == true { truora.append("continuous_check_id") }
+        if plan.followUps?.enrolls == true { truora.append("continuous_check_id") }
         return truora
     }
 
@@ -273,7 +273,7 @@ enum RunReport {
             if mode == "truora-batch" { text(record?.batch.flatMap { batches[$0]?.remoteID }) }
             // Only what is done: the file's path, the CCK id; never the ledger's markers.
             if plan.followUps?.pdf == true { text(record?.pdf.flatMap { ["wanted", "asked"].contains($0) ? nil : $0 }) }
-            if plan.followUps?.continuous == true {
+            if plan.followUps?.enrolls == true {
                 text(record?.continuousID.flatMap { ["wanted", "enrolling"].contains($0) ? nil : $0 })
             }
         }

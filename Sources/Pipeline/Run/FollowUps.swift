@@ -10,6 +10,8 @@ public struct FollowUpPlan: Codable, Sendable, Equatable {
     /// `3d`, `2w`, `6m`, `1y`), until `until` (YYYY-MM-DD).
     public var frequency: String?
     public var until: String?
+    /// Rows carry their own `frequency` and `end_date` columns.
+    public var perRow: Bool?
 
     public init(pdf: Bool = false, frequency: String? = nil, until: String? = nil) {
         self.pdf = pdf
@@ -18,7 +20,9 @@ public struct FollowUpPlan: Codable, Sendable, Equatable {
     }
 
     public var continuous: Bool { frequency != nil && until != nil }
-    public var isEmpty: Bool { !pdf && !continuous }
+    public var isEmpty: Bool { !pdf && !continuous && perRow != true }
+    /// Whether the report has a `continuous_check_id` column.
+    public var enrolls: Bool { continuous || perRow == true }
 
     /// Truora's frequencies: the named ones, or a number of days, weeks, months or years.
     public static func isFrequency(_ text: String) -> Bool {
@@ -74,7 +78,7 @@ struct FollowUps: Sendable {
             let page = try ledger.followUps(fileID: fileID, mode: mode, after: after, limit: 256)
             guard let last = page.last else { break }
             after = last.sourceRow
-            if plan.continuous {
+            if plan.enrolls {
                 if !lookedUp, page.contains(where: { $0.continuousID == "enrolling" }) {
                     lookedUp = true
                     enrolledMap = try? await enrolled()
@@ -160,7 +164,7 @@ struct FollowUps: Sendable {
                 record.errorMessage = "pdf: \(error.description)"
             }
         }
-        if plan.continuous, let frequency = plan.frequency, let until = plan.until,
+        if let frequency = record.continuousFrequency ?? plan.frequency, let until = record.continuousUntil ?? plan.until,
             record.continuousID == "wanted" || record.continuousID == "enrolling"
         {
             if initial.continuousID == "enrolling" {

@@ -90,7 +90,7 @@ public struct RunEngine: Sendable {
             width: file.header.count, outDirectory: configuration.outDirectory, stem: ReportPlan.stem(of: input),
             country: configuration.settings.country, type: configuration.settings.type, dryRun: configuration.dryRun,
             startedAt: started, requests: [:], wouldBill: [:],
-            followUps: configuration.followUps.isEmpty ? nil : configuration.followUps)
+            followUps: followUps(file))
         if configLooks > 0 { plan.requests["config_looks"] = configLooks }
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
@@ -121,7 +121,7 @@ public struct RunEngine: Sendable {
             for (kind, count) in tally.requests { plan.requests[kind, default: 0] += count }
         }
 
-        if configuration.mode.isTruora, !configuration.dryRun, !configuration.followUps.isEmpty,
+        if configuration.mode.isTruora, !configuration.dryRun, plan.followUps != nil,
             let client = providers.truora
         {
             let requests = try await followUps(plan: plan, client: client, fileID: fileID, until: deadline)
@@ -408,6 +408,7 @@ public struct RunEngine: Sendable {
                         var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row.number, inputHash: hash,
                                                   state: .sent, runID: runID)
                         record.attempts = same?.attempts ?? 0
+                        Self.wantContinuous(outcome, in: &record)
                         // Failed rows before them are written first: a batch's rows come out in sheet order.
                         try ledger.save(writes)
                         writes.removeAll(keepingCapacity: true)
@@ -435,6 +436,24 @@ public struct RunEngine: Sendable {
         }
         plan.width = width
         for (kind, count) in submitter.requests { plan.requests[kind, default: 0] += count }
+    }
+
+    /// What the run does with finished checks: the flags', and rows' own continuous checks when the
+    /// file has a `frequency` column; nil when nothing.
+    private func followUps(_ file: FileValidation) -> FollowUpPlan? {
+        var plan = configuration.followUps
+        if configuration.mode.isTruora, file.mapping.matches.contains(where: { $0.input == "frequency" }) {
+            plan.perRow = true
+        }
+        return plan.isEmpty ? nil : plan
+    }
+
+    /// A row with its own `frequency` and `end_date` wants that continuous check, unless it has one.
+    static func wantContinuous(_ outcome: RowOutcome, in record: inout LedgerRecord) {
+        guard let continuous = outcome.continuous, record.continuousID == nil else { return }
+        record.continuousID = "wanted"
+        record.continuousFrequency = continuous.frequency
+        record.continuousUntil = continuous.endDate
     }
 
     /// The record of a row that failed validation: its first error's code and column, every message.
@@ -498,6 +517,7 @@ public struct RunEngine: Sendable {
             }
         }
         if !signedURLOnly { record.state = .sent }
+        Self.wantContinuous(outcome, in: &record)
         record.attempts += 1
         record.runID = runID
         return RowCall(inputs: outcome.inputs, record: record, signedURLOnly: signedURLOnly)
