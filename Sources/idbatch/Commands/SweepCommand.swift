@@ -124,8 +124,9 @@ struct SweepCommand: AsyncParsableCommand {
         sweeper.settle = DurationText.parse(settle) ?? .seconds(10)
         sweeper.keep = keepText.flatMap { DurationText.parse($0) }
         sweeper.force = force
+        // Quiet off a terminal (cron, journald): the summary line is the whole log of a good night.
         let view = RunProgressView()
-        sweeper.observe = { view.show($0) }
+        if Console.stderrIsTerminal { sweeper.observe = { view.show($0) } }
         let result = try await connection.finishing(view) { () async throws(PipelineError) in
             try await sweeper.pass()
         }
