@@ -61,7 +61,15 @@ final class ChunkPrefetcher: @unchecked Sendable {
 
     deinit {
         ring.stop()
-        if let thread { pthread_join(thread, nil) }
+        guard let thread else { return }
+        // The producer holds the prefetcher while it runs, so the last release (and this deinit)
+        // may happen on the producer itself, which cannot join itself: it is detached instead,
+        // or it would never be reclaimed (ThreadSanitizer: thread leak).
+        if pthread_equal(thread, pthread_self()) != 0 {
+            pthread_detach(thread)
+        } else {
+            pthread_join(thread, nil)
+        }
     }
 
     /// The next whole chunk, valid until the next call; nil at the end of the source.
