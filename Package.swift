@@ -72,6 +72,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["Spreadsheet", "CheckInputs"]
+        ),
+        .executableTarget(
+            name: "idbatch-fuzz",
+            dependencies: ["FuzzTargets"]
+        ),
         .executableTarget(
             name: "idbatch",
             dependencies: [
@@ -109,6 +117,10 @@ let package = Package(
             name: "idbatchTests",
             // Depends on the executable so `swift test` builds the binary the end-to-end tests run.
             dependencies: ["idbatch", "Spreadsheet", "CheckInputs", "ProviderAPI", "Pipeline", "Sandbox", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FuzzTargetsTests",
+            dependencies: ["FuzzTargets", "CheckInputs"]
         ),
         .testTarget(
             name: "PipelineTests",
