@@ -42,6 +42,8 @@ case "$target" in
     jobfile) seeds+=(samples) ;;
 esac
 export IDBATCH_FUZZ_TARGET="$target"
+started="$scratch/started-$target"
+touch "$started"
 # Each input gets 10 s and 2 GiB: more is a hang or a bomb, and a finding.
 "$bin" "$work" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -max_len=1048576 -print_final_stats=1 -artifact_prefix="Fuzz/crashes/$target-" 2>&1 | tee "$scratch/fuzz-$target.log" \
@@ -53,5 +55,8 @@ rm -rf "$minimal" && mkdir -p "$minimal"
 if "$bin" -merge=1 "$minimal" "Fuzz/corpus/$target" "$work" >/dev/null 2>&1 && [ -n "$(ls "$minimal")" ]; then
     rm -f "Fuzz/corpus/$target"/* && cp "$minimal"/* "Fuzz/corpus/$target"/
 fi
+# Large inputs stay out of the repository (the fixtures they mostly come from seed every run).
+find "Fuzz/corpus/$target" -type f -size +12k ! -name 'regression-*' -delete
 echo "fuzz: $target: corpus $(ls "Fuzz/corpus/$target" | wc -l) files; log $scratch/fuzz-$target.log"
-ls Fuzz/crashes/"$target"-* 2>/dev/null && { echo "fuzz: crashes found" >&2; exit 1; } || true
+found=$(find Fuzz/crashes -name "$target-*" -newer "$started" 2>/dev/null)
+if [ -n "$found" ]; then echo "$found"; echo "fuzz: $target: crashes found" >&2; exit 1; fi

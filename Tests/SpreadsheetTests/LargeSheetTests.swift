@@ -66,6 +66,29 @@ struct LargeSheetTests {
         #expect(try Fixture.texts(atPath: path).count == 20_000)
     }
 
+    @Test("a prefetcher dropped while its thread waits for room is freed, and its thread ends (a fuzzer's leak)")
+    func droppedPrefetcherIsFreed() throws {
+        // An endless source: the reading thread fills the ring and waits for the consumer to take more.
+        final class Endless: @unchecked Sendable {
+            func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+                buffer.initializeMemory(as: UInt8.self, repeating: 0x61)
+                return buffer.count
+            }
+        }
+        weak var dropped: ChunkPrefetcher?
+        weak var source: Endless?
+        do {
+            let endless = Endless()
+            source = endless
+            let prefetcher = ChunkPrefetcher(chunkSize: 4_096, depth: 2) { endless.read(into: $0) }
+            dropped = prefetcher
+            #expect(try prefetcher.nextChunk()?.filled == 4_096)
+        }
+        // Before the fix the thread held the prefetcher: neither was ever freed, nor the thread joined.
+        #expect(dropped == nil)
+        #expect(source == nil)
+    }
+
     @Test("damage 3,000 rows into a sheet: every row before it is read, then the error names the part")
     func lateDamage() throws {
         let reader = try SpreadsheetReader(path: Fixture.path("bad-malformed-late.xlsx"))

@@ -61,20 +61,18 @@ final class ChunkPrefetcher: @unchecked Sendable {
 
     deinit {
         ring.stop()
-        guard let thread else { return }
-        // The producer holds the prefetcher while it runs, so the last release (and this deinit)
-        // may happen on the producer itself, which cannot join itself: it is detached instead,
-        // or it would never be reclaimed (ThreadSanitizer: thread leak).
-        if pthread_equal(thread, pthread_self()) != 0 {
-            pthread_detach(thread)
-        } else {
-            pthread_join(thread, nil)
-        }
+        if let thread { pthread_join(thread, nil) }
     }
 
     /// The next whole chunk, valid until the next call; nil at the end of the source.
     func nextChunk() throws -> Chunk? {
-        if thread == nil { thread = try Threads.start { [self] in produce() } }
+        // The reading thread holds the ring and the source, never the prefetcher: a reader dropped
+        // half-way is deinitialised here, stops the ring, and the thread ends and is joined.
+        if thread == nil {
+            thread = try Threads.start { [ring, source, checkUTF8] in
+                Self.produce(into: ring, from: source, checkUTF8: checkUTF8)
+            }
+        }
         if ended { return nil }
         current = try ring.next()
         offset = 0
@@ -96,7 +94,8 @@ final class ChunkPrefetcher: @unchecked Sendable {
         }
     }
 
-    private func produce() {
+    private static func produce(into ring: HandoffRing<Chunk>, from source: (UnsafeMutableRawBufferPointer) throws -> Int,
+                                checkUTF8: Bool) {
         while let chunk = ring.acquire() {
             do {
                 chunk.filled = try source(chunk.memory)
