@@ -18,6 +18,7 @@ esac
 scratch=".build-$kind"
 # Leaks are reported at exit; halt_on_error makes the first finding fail the run.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
 swift build --build-tests --sanitize="$kind" --scratch-path "$scratch"
 # The end-to-end tests run the binary built with the same sanitizer.
