@@ -23,13 +23,6 @@ public struct FollowUpPlan: Codable, Sendable, Equatable {
     public var isEmpty: Bool { !pdf && !continuous && perRow != true }
     /// Whether the report has a `continuous_check_id` column.
     public var enrolls: Bool { continuous || perRow == true }
-
-    /// Truora's frequencies: the named ones, or a number of days, weeks, months or years.
-    public static func isFrequency(_ text: String) -> Bool {
-        if ["daily", "weekly", "monthly", "yearly"].contains(text) { return true }
-        guard let unit = text.last, "dwmy".contains(unit), let count = Int(text.dropLast()) else { return false }
-        return count > 0
-    }
 }
 
 /// Downloads the PDFs and enrolls the continuous checks a run asked for, for every row whose check
@@ -59,9 +52,7 @@ struct FollowUps: Sendable {
                                          observe: observe)
             guard waiting, clock.now < deadline else { break }
             let wake = min(deadline, clock.now + retryWait)
-            while clock.now < wake, !control.isStopped {
-                try? await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
-            }
+            await control.nap(until: wake)
         }
         return requests
     }

@@ -47,9 +47,7 @@ struct HealthCheck: Sendable {
                          + "their datasets may come back empty or late"], looks)
             }
             let wake = min(deadline, clock.now + interval)
-            while clock.now < wake, !control.isStopped {
-                try? await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
-            }
+            await control.nap(until: wake)
         }
     }
 }

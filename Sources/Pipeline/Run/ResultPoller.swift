@@ -30,10 +30,7 @@ struct ResultPoller: Sendable {
             let clock = ContinuousClock()
             guard clock.now < deadline else { break }
             let wake = min(deadline, clock.now + .seconds(max(0, earliest - Date().timeIntervalSince1970)))
-            // Short naps, so a stop is noticed within a quarter of a second.
-            while clock.now < wake, !control.isStopped {
-                try? await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
-            }
+            await control.nap(until: wake)
             if clock.now >= deadline { break }
         }
         return tally

@@ -41,6 +41,14 @@ public final class RunControl: Sendable {
     public var stopReason: StopReason? { StopReason(rawValue: reason.load(ordering: .relaxed)) }
 
     public var isStopped: Bool { reason.load(ordering: .relaxed) != 0 }
+
+    /// Waits until `wake` in short naps, so a stop is noticed within a quarter of a second.
+    func nap(until wake: ContinuousClock.Instant) async {
+        let clock = ContinuousClock()
+        while clock.now < wake, !isStopped {
+            try? await Task.sleep(for: min(.milliseconds(250), wake - clock.now))
+        }
+    }
 }
 
 /// What a run is doing, for a progress line.

@@ -103,7 +103,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--wait-healthy takes a duration such as 90s, 10m or 2h")
         }
         if let rate, rate <= 0 { throw ValidationError("--rate must be above 0") }
-        if let continuous, !FollowUpPlan.isFrequency(continuous) {
+        if let continuous, ValueText.frequency(continuous) == nil {
             throw ValidationError("--continuous takes daily, weekly, monthly, yearly or a number with d, w, m or y (3d, 6m)")
         }
         if (continuous == nil) != (until == nil) {
@@ -142,7 +142,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.waitHealthy = DurationText.parse(waitHealthy) ?? .zero
         configuration.dryRun = dryRun
         if let batchSize { configuration.batchSize = batchSize }
-        configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous, until: until)
+        configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous.flatMap(ValueText.frequency),
+                                               until: until)
         if settings.provider == .trulioo, !configuration.followUps.isEmpty {
             FileHandleOutput.stderr("idbatch: error: --pdf and --continuous are for Truora checks, not trulioo runs\n")
             throw ExitCode(ExitStatus.usage)
