@@ -5,6 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# The look of the files people open (scripts/render_check.py): LibreOffice renders them, poppler
+# reads the rendering, openpyxl reads fills and notes.
+look=(libreoffice-calc-nogui poppler-utils)
+missing=()
+for package in "${look[@]}"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+if ((${#missing[@]})) && [ "$(id -u)" -eq 0 ]; then
+    echo "test: installing ${missing[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+        || echo "test: ${missing[*]} not installed; the rendering checks are skipped" >&2
+fi
+python3 -c 'import openpyxl' 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check openpyxl \
+    || echo "test: openpyxl not installed; the error-file look checks are skipped" >&2
+
 swift build --build-tests
 swift test --disable-xctest
 

@@ -3,6 +3,9 @@
 /// Nothing appears at the destination until ``close()`` succeeds; ``discard()`` drops the output.
 public protocol RowWriter: AnyObject {
     func write(_ row: Row) throws
+    /// Writes a row with some cells marked for a person's eye (xlsx: filled, with a note each;
+    /// other formats write the row as it is).
+    func write(_ row: Row, marks: [Int: String]) throws
     /// Adds a sheet of figures after the rows (xlsx only; other formats have one sheet and ignore it).
     func addSummary(_ summary: SummarySheet) throws
     func close() throws
@@ -16,6 +19,8 @@ extension CSVWriter: RowWriter {
         try write(row, width: options.padToWidest ? max(widest, row.count) : 0)
         widest = max(widest, row.count)
     }
+
+    public func write(_ row: Row, marks: [Int: String]) throws { try write(row) }
 }
 
 extension RowWriter {

@@ -85,8 +85,8 @@ struct IDChecksTests {
             for cellType in [CellType.text, .number] {
                 for issue in IDChecks.check(id, as: kind, cellType: cellType).issues {
                     let digits = IDChecks.normalise(id, kind: kind)
-                    #expect(!issue.message.contains(digits))
-                    #expect(!issue.message.contains(id))
+                    #expect(!issue.message.text(.en).contains(digits))
+                    #expect(!issue.message.text(.en).contains(id))
                 }
             }
         }

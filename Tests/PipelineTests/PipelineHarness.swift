@@ -58,6 +58,8 @@ struct PipelineHarness {
         configuration.concurrency = 8
         configuration.pollBase = .milliseconds(100)
         configuration.flowID = Sandbox.truliooFlowID
+        // Messages are asserted in English; LanguageRunTests runs the same rows in Spanish.
+        configuration.language = .en
         return configuration
     }
 

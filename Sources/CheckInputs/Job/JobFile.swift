@@ -37,6 +37,8 @@ public struct JobFile: Sendable, Equatable {
     public var trulioo: TruliooJob?
     /// truora-batch: most rows in one batch upload.
     public var batchSize: Int?
+    /// The language of what people read in the outputs (`lang:`); nil takes it from the country.
+    public var language: Language?
     /// `idbatch sweep`: how long processed inputs, failed files and reports are kept (`30d`).
     public var keep: String?
     /// `idbatch sweep`: which job file runs the files whose names match each glob, in order
@@ -61,7 +63,7 @@ public struct JobFile: Sendable, Equatable {
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
                                "ignore", "constants", "consent", "report", "trulioo",
-                               "batch_size", "keep", "files", "default"]
+                               "batch_size", "keep", "files", "default", "lang"]
 
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
@@ -272,6 +274,12 @@ public struct JobFile: Sendable, Equatable {
                 throw problem(node, "batch_size is a number of rows from 1 to \(JobFile.maxBatchSize)")
             }
             file.batchSize = size
+        }
+        if let node = entries["lang"]?.value {
+            guard let language = Language(argument: try scalar(node, "lang")) else {
+                throw problem(node, "lang is es, pt or en")
+            }
+            file.language = language
         }
         if let node = entries["files"]?.value {
             guard let rules = node.sequence else {

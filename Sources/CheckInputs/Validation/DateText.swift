@@ -124,12 +124,12 @@ public enum DateText {
             guard let serial = Double(text), serial == serial.rounded(), serial >= 1,
                 let date = ExcelDate.isoDate(serial: serial)
             else {
-                return .failure(.init("is a number, not a date; type it as YYYY-MM-DD"))
+                return .failure(.init(.dateIsNumber))
             }
             return .success(date)
         }
         guard let fields = fields(text) else {
-            return .failure(.init("is not a date idbatch can read; write it as YYYY-MM-DD or DD/MM/YYYY with a four-digit year"))
+            return .failure(.init(.dateUnreadable))
         }
         let (year, month, day): (Int, Int, Int)
         switch fields {
@@ -137,12 +137,12 @@ public enum DateText {
             (year, month, day) = (y, m, d)
         case .numeric(let a, let b, let y):
             guard let order else {
-                return .failure(.init("is ambiguous: the column mixes day-first and month-first dates; write them as YYYY-MM-DD"))
+                return .failure(.init(.dateAmbiguous))
             }
             (year, month, day) = order == .dayFirst ? (y, b, a) : (y, a, b)
         }
         guard (1900...2100).contains(year), IDChecks.isDate(year: year, month: month, day: day) else {
-            return .failure(.init("is not a real calendar date"))
+            return .failure(.init(.dateNotReal))
         }
         return .success(iso(year, month, day))
     }
@@ -155,9 +155,12 @@ public enum DateText {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    /// Why a value is not a date (the message follows the column name: "date_of_birth is …").
+    /// Why a value is not a date: a message whose one argument is the input's name.
     public struct DateError: Error, Sendable, Equatable {
-        public var reason: String
-        init(_ reason: String) { self.reason = reason }
+        public var key: MessageKey
+        init(_ key: MessageKey) { self.key = key }
+
+        /// The message about `input` ("date_of_birth is …").
+        public func message(_ input: String) -> Message { Message(key, input) }
     }
 }

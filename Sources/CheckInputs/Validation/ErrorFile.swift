@@ -3,28 +3,43 @@ import Spreadsheet
 /// The error file: only the rows that failed, with the input's own columns and format, plus
 /// `idbatch_error_code`, `idbatch_error_column` and `idbatch_error_message`. A person fixes it and
 /// drops it back in; old `idbatch_*` columns are not carried over, so a fixed file can be
-/// validated again and again.
+/// validated again and again. In xlsx the cell to blame for each error is filled red and carries
+/// the message as its note, columns fit their content and the messages wrap.
 public final class ErrorFile {
     public static let columns = ["idbatch_error_code", "idbatch_error_column", "idbatch_error_message"]
 
     public let path: String
+    public let language: Language
     private let writer: any RowWriter
     /// Input columns kept (all but old `idbatch_*` ones).
     private let kept: [Int]
+    /// Header text (trimmed, lowercased) → the kept column it is written to, first one wins.
+    private let positions: [String: Int]
     private var scratch = Row(number: 0)
     public private(set) var rows = 0
 
     /// Starts an error file at `path` in `format` with `header` (the input's header cells).
     /// `textColumns` (0-based input columns) are written as text in xlsx so IDs keep their zeros.
     public init(path: String, format: SpreadsheetFormat, header: [String], delimiter: UInt8?,
-                textColumns: Set<Int>, sheetName: String?) throws {
+                textColumns: Set<Int>, sheetName: String?, language: Language) throws {
         self.path = path
+        self.language = language
         kept = header.indices.filter { !header[$0].lowercased().hasPrefix("idbatch_") }
-        let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
-        writer = try SpreadsheetWriter.open(
-            path: path, format: format,
-            options: WriteOptions(sheetName: sheetName ?? "Errors", delimiter: delimiter,
-                                  textColumns: Set(textColumns.compactMap { positions[$0] })))
+        let written = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        var positions: [String: Int] = [:]
+        for (position, column) in kept.enumerated() {
+            let key = header[column].trimmed.lowercased()
+            if !key.isEmpty && positions[key] == nil { positions[key] = position }
+        }
+        self.positions = positions
+        var options = WriteOptions(sheetName: sheetName ?? "Errors", delimiter: delimiter,
+                                   textColumns: Set(textColumns.compactMap { written[$0] }))
+        options.xlsx.fitWidths = true
+        options.xlsx.cellNotes = true
+        options.xlsx.printOnePageWide = true
+        options.xlsx.columnWidths = [kept.count: 24, kept.count + 1: 22, kept.count + 2: 70]
+        options.xlsx.wrapColumns = [kept.count + 2]
+        writer = try SpreadsheetWriter.open(path: path, format: format, options: options)
         var headerRow = Row(number: 0)
         for column in kept { headerRow.append(Cell(text: header[column], type: .text)) }
         for name in Self.columns { headerRow.append(Cell(text: name, type: .text)) }
@@ -40,25 +55,26 @@ public final class ErrorFile {
     public func add(_ row: Row, outcome: RowOutcome) throws {
         let errors = outcome.errors
         guard let first = errors.first else { return }
-        try add(row, code: first.code, column: first.column, message: Self.message(for: errors))
+        try add(row, code: first.code, blame: StoredMessage.parts(errors, language))
     }
 
-    /// Adds a failed row with its error already decided (the run pipeline reads it from its ledger).
-    public func add(_ row: Row, code: String, column: String, message: String) throws {
+    /// Adds a failed row with its error already decided (the run pipeline reads it from its ledger):
+    /// the code, and each message with the column it blames (the first is `idbatch_error_column`).
+    public func add(_ row: Row, code: String, blame: [Blame]) throws {
         scratch.reset(number: row.number)
         for index in kept {
             scratch.append(index < row.count ? row[index] : Cell.empty)
         }
         scratch.append(Cell(text: code, type: .text))
-        scratch.append(Cell(text: column, type: .text))
-        scratch.append(Cell(text: message, type: .text))
-        try writer.write(scratch)
+        scratch.append(Cell(text: blame.first?.column ?? "", type: .text))
+        scratch.append(Cell(text: StoredMessage.text(blame), type: .text))
+        var marks: [Int: String] = [:]
+        for part in blame {
+            guard let position = positions[part.column.trimmed.lowercased()] else { continue }
+            marks[position] = marks[position].map { $0 + "\n" + part.text } ?? part.text
+        }
+        try writer.write(scratch, marks: marks)
         rows += 1
-    }
-
-    /// One message for a row's errors: the message itself, or each prefixed with its column.
-    public static func message(for errors: [RowIssue]) -> String {
-        errors.count == 1 ? errors[0].message : errors.map { "[\($0.column)] \($0.message)" }.joined(separator: "; ")
     }
 
     public func close() throws { try writer.close() }

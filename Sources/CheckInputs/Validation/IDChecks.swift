@@ -12,19 +12,13 @@ public enum IDChecks {
                              precisionLost: Bool = false) -> IDCheckResult {
         let id = normalise(raw, kind: kind)
         guard !id.isEmpty else {
-            return IDCheckResult(normalised: id, issues: [IDIssue(.empty, "the \(kind.label) is empty")])
+            return IDCheckResult(normalised: id, issues: [IDIssue(.empty, Message(.idEmpty, kind.label))])
         }
         if precisionLost {
-            return IDCheckResult(normalised: id, issues: [IDIssue(
-                .precisionLost,
-                "the \(kind.label) was stored as a number of more than 15 digits, so Excel changed its last digits; "
-                    + "format the column as text and type it again")])
+            return IDCheckResult(normalised: id, issues: [IDIssue(.precisionLost, Message(.precisionLost, kind.label))])
         }
         if cellType == .number, let digits = kind.fixedDigits, id.count < digits, id.allSatisfy(\.isASCIIDigit) {
-            return IDCheckResult(normalised: id, issues: [IDIssue(
-                .leadingZerosLost,
-                "the \(kind.label) has \(id.count) digits where \(digits) are expected: the cell holds a number, so "
-                    + "the spreadsheet dropped its leading zeros; format the column as text and type it again")])
+            return IDCheckResult(normalised: id, issues: [IDIssue(.leadingZerosLost, Message(.idLeadingZerosLost, kind.label, String(id.count), String(digits)))])
         }
         let issues: [IDIssue]
         switch kind {
@@ -71,28 +65,28 @@ public enum IDChecks {
     static func chileRUT(_ id: String) -> [IDIssue] {
         let chars = Array(id)
         guard chars.count == 8 || chars.count == 9 else {
-            return [IDIssue(.length, "a RUT has 7 or 8 digits and a check digit")]
+            return [IDIssue(.length, Message(.rutLength))]
         }
         let body = chars.dropLast()
         guard body.allSatisfy(\.isASCIIDigit), let dv = chars.last, dv.isASCIIDigit || dv == "K" else {
-            return [IDIssue(.characters, "a RUT is digits and a check digit 0-9 or K")]
+            return [IDIssue(.characters, Message(.rutCharacters))]
         }
         var sum = 0
         for (i, c) in body.reversed().enumerated() { sum += c.digit * (2 + i % 6) }
         let r = 11 - sum % 11
         let expected: Character = r == 11 ? "0" : r == 10 ? "K" : Character(String(r))
-        return dv == expected ? [] : [IDIssue(.checkDigit, "the RUT's check digit does not match (expected \(expected))")]
+        return dv == expected ? [] : [IDIssue(.checkDigit, Message(.rutCheckDigit, String(expected)))]
     }
 
     // MARK: Brazil
 
     static func brazilCPF(_ id: String) -> [IDIssue] {
         // Bytes, not Characters: this runs once per row of a Brazilian file.
-        guard id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return [IDIssue(.characters, "a CPF has only digits")] }
-        guard id.utf8.count == 11 else { return [IDIssue(.length, "a CPF has 11 digits")] }
+        guard id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return [IDIssue(.characters, Message(.cpfCharacters))] }
+        guard id.utf8.count == 11 else { return [IDIssue(.length, Message(.cpfLength))] }
         let d = id.utf8.map { Int($0) - 48 }
         if d.allSatisfy({ $0 == d[0] }) {
-            return [IDIssue(.repeatedDigits, "a CPF of one repeated digit is not issued, although its check digits add up")]
+            return [IDIssue(.repeatedDigits, Message(.cpfRepeated))]
         }
         func dv(_ digits: ArraySlice<Int>, firstWeight: Int) -> Int {
             var sum = 0
@@ -103,19 +97,19 @@ public enum IDChecks {
         let first = dv(d[0..<9], firstWeight: 10)
         let second = dv(d[0..<10], firstWeight: 11)
         return first == d[9] && second == d[10]
-            ? [] : [IDIssue(.checkDigit, "the CPF's check digits do not match (expected \(first)\(second))")]
+            ? [] : [IDIssue(.checkDigit, Message(.cpfCheckDigits, "\(first)\(second)"))]
     }
 
     static func brazilCNPJ(_ id: String) -> [IDIssue] {
         let chars = Array(id)
-        guard chars.count == 14 else { return [IDIssue(.length, "a CNPJ has 14 characters")] }
+        guard chars.count == 14 else { return [IDIssue(.length, Message(.cnpjLength))] }
         guard chars[0..<12].allSatisfy({ $0.isASCIIDigit || ("A"..."Z").contains($0) }),
             chars[12...].allSatisfy(\.isASCIIDigit)
         else {
-            return [IDIssue(.characters, "a CNPJ has 12 digits or capital letters and 2 check digits")]
+            return [IDIssue(.characters, Message(.cnpjCharacters))]
         }
         let values = chars.map { Int($0.asciiValue!) - 48 }
-        if Set(values).count == 1 { return [IDIssue(.repeatedDigits, "a CNPJ of one repeated digit is not issued")] }
+        if Set(values).count == 1 { return [IDIssue(.repeatedDigits, Message(.cnpjRepeated))] }
         func dv(_ slice: ArraySlice<Int>, weights: [Int]) -> Int {
             let r = zip(slice, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11
             return r < 2 ? 0 : 11 - r
@@ -123,7 +117,7 @@ public enum IDChecks {
         let first = dv(values[0..<12], weights: [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
         let second = dv(values[0..<12] + [first], weights: [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
         return first == values[12] && second == values[13]
-            ? [] : [IDIssue(.checkDigit, "the CNPJ's check digits do not match (expected \(first)\(second))")]
+            ? [] : [IDIssue(.checkDigit, Message(.cnpjCheckDigits, "\(first)\(second)"))]
     }
 
     // MARK: Mexico
@@ -136,7 +130,7 @@ public enum IDChecks {
 
     static func mexicoCURP(_ id: String) -> [IDIssue] {
         let c = Array(id)
-        guard c.count == 18 else { return [IDIssue(.length, "a CURP has 18 characters")] }
+        guard c.count == 18 else { return [IDIssue(.length, Message(.curpLength))] }
         let letters = CharacterSet.uppercaseLatin
         let consonants = Set("BCDFGHJKLMNPQRSTVWXYZ")
         guard letters.contains(c[0]), "AEIOUX".contains(c[1]), letters.contains(c[2]), letters.contains(c[3]),
@@ -144,24 +138,23 @@ public enum IDChecks {
             curpStates.contains(String(c[11...12])), c[13...15].allSatisfy({ consonants.contains($0) }),
             c[16].isASCIIDigit || letters.contains(c[16]), c[17].isASCIIDigit
         else {
-            return [IDIssue(.structure, "the CURP does not follow the pattern of four letters, a birth date, sex, "
-                            + "state and consonants")]
+            return [IDIssue(.structure, Message(.curpStructure))]
         }
         // Position 17 is a digit for births up to 1999 and a letter from 2000.
         let century = c[16].isASCIIDigit ? 1900 : 2000
         let year = century + c[4].digit * 10 + c[5].digit
         if !isDate(year: year, month: c[6].digit * 10 + c[7].digit, day: c[8].digit * 10 + c[9].digit) {
-            return [IDIssue(.date, "the birth date inside the CURP is not a real date")]
+            return [IDIssue(.date, Message(.curpDate))]
         }
         var sum = 0
         for i in 0..<17 {
             guard let index = curpAlphabet.firstIndex(of: c[i]) else {
-                return [IDIssue(.characters, "the CURP holds a character it cannot have")]
+                return [IDIssue(.characters, Message(.curpCharacter))]
             }
             sum += index * (18 - i)
         }
         let expected = (10 - sum % 10) % 10
-        return c[17].digit == expected ? [] : [IDIssue(.checkDigit, "the CURP's check digit does not match (expected \(expected))")]
+        return c[17].digit == expected ? [] : [IDIssue(.checkDigit, Message(.curpCheckDigit, String(expected)))]
     }
 
     private static let rfcAlphabet = Array("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ")
@@ -169,7 +162,7 @@ public enum IDChecks {
     static func mexicoRFC(_ id: String) -> [IDIssue] {
         let c = Array(id)
         guard c.count == 12 || c.count == 13 else {
-            return [IDIssue(.length, "an RFC has 13 characters (people) or 12 (companies)")]
+            return [IDIssue(.length, Message(.rfcLength))]
         }
         let prefix = c.count - 9
         let lettersOK = c[0..<prefix].allSatisfy { CharacterSet.uppercaseLatin.contains($0) || $0 == "Ñ" || $0 == "&" }
@@ -182,14 +175,13 @@ public enum IDChecks {
             second.isASCIIDigit && second != "0" || ("A"..."Z").contains(second),
             last.isASCIIDigit || last == "A"
         else {
-            return [IDIssue(.structure, "the RFC does not follow the pattern of letters, a date and a three-character "
-                            + "homoclave")]
+            return [IDIssue(.structure, Message(.rfcStructure))]
         }
         let d = dateDigits.map(\.digit)
         // YYMMDD: the century is not written; any century where the date exists will do.
         let month = d[2] * 10 + d[3], day = d[4] * 10 + d[5], yy = d[0] * 10 + d[1]
         if !isDate(year: 2000 + yy, month: month, day: day) && !isDate(year: 1900 + yy, month: month, day: day) {
-            return [IDIssue(.date, "the date inside the RFC is not a real date")]
+            return [IDIssue(.date, Message(.rfcDate))]
         }
         let padded = Array(repeating: Character(" "), count: 13 - c.count) + c.dropLast()
         var sum = 0
@@ -200,29 +192,28 @@ public enum IDChecks {
         let expected = rfcAlphabet[(11 - sum % 11) % 11]
         return c.last == expected
             ? []
-            : [IDIssue(.checkDigit, .warning, "the RFC's check digit does not match (expected \(expected)); about 1.5% "
-                       + "of RFCs in use fail it, so the row is kept")]
+            : [IDIssue(.checkDigit, .warning, Message(.rfcCheckDigit, String(expected)))]
     }
 
     // MARK: Colombia
 
     static func colombiaNIT(_ id: String) -> [IDIssue] {
         let chars = Array(id)
-        guard chars.allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, "a NIT has only digits")] }
+        guard chars.allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, Message(.nitCharacters))] }
         guard (8...16).contains(chars.count) else {
-            return [IDIssue(.length, "a NIT has 8 to 16 digits, the check digit included")]
+            return [IDIssue(.length, Message(.nitLength))]
         }
         let weights = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71]
         var sum = 0
         for (i, c) in chars.dropLast().reversed().enumerated() { sum += c.digit * weights[i] }
         let expected = Array("01987654321")[sum % 11]
-        return chars.last == expected ? [] : [IDIssue(.checkDigit, "the NIT's check digit does not match (expected \(expected))")]
+        return chars.last == expected ? [] : [IDIssue(.checkDigit, Message(.nitCheckDigit, String(expected)))]
     }
 
     static func colombiaCedula(_ id: String) -> [IDIssue] {
-        guard id.allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, "a cédula has only digits")] }
+        guard id.allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, Message(.cedulaCharacters))] }
         // No check digit: the Registraduría has never published one.
-        return (6...10).contains(id.count) ? [] : [IDIssue(.length, "a cédula de ciudadanía has 6 to 10 digits")]
+        return (6...10).contains(id.count) ? [] : [IDIssue(.length, Message(.cedulaLength))]
     }
 
     // MARK: Peru
@@ -230,15 +221,15 @@ public enum IDChecks {
     static func peruDNI(_ id: String) -> [IDIssue] {
         let chars = Array(id)
         guard chars.count == 8 || chars.count == 9 else {
-            return [IDIssue(.length, "a DNI has 8 digits (and may carry its check character)")]
+            return [IDIssue(.length, Message(.dniLength))]
         }
-        guard chars[0..<8].allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, "a DNI has 8 digits")] }
+        guard chars[0..<8].allSatisfy(\.isASCIIDigit) else { return [IDIssue(.characters, Message(.dniCharacters))] }
         guard chars.count == 9 else { return [] }
         let weights = [3, 2, 7, 6, 5, 4, 3, 2]
         let sum = zip(chars[0..<8], weights).reduce(0) { $0 + $1.0.digit * $1.1 }
         let digit = Array("65432110987")[sum % 11], letter = Array("KJIHGFEDCBA")[sum % 11]
         return chars[8] == digit || chars[8] == letter
-            ? [] : [IDIssue(.checkDigit, "the DNI's check character does not match (expected \(digit) or \(letter))")]
+            ? [] : [IDIssue(.checkDigit, Message(.dniCheckCharacter, String(digit), String(letter)))]
     }
 
     // MARK: Helpers

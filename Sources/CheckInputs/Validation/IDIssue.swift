@@ -22,16 +22,16 @@ public struct IDIssue: Sendable, Equatable, CustomStringConvertible {
 
     public var code: Code
     public var severity: Severity
-    public var message: String
+    public var message: Message
 
-    public init(_ code: Code, _ severity: Severity, _ message: String) {
+    public init(_ code: Code, _ severity: Severity, _ message: Message) {
         self.code = code
         self.severity = severity
         self.message = message
     }
 
     /// An error.
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: Message) {
         self.init(code, .error, message)
     }
 

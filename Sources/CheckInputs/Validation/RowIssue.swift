@@ -20,21 +20,31 @@ public struct RowIssue: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var code: String
     public var column: String
-    public var message: String
+    public var message: Message
+    /// The input a message is about when the message itself does not name it (an ID rule such as
+    /// "a CPF has 11 digits" is shown as `national_id: …`).
+    public var subject: String?
     public var severity: IDIssue.Severity
 
-    public init(_ code: Code, column: String, _ message: String, severity: IDIssue.Severity = .error) {
+    public init(_ code: Code, column: String, _ message: Message, severity: IDIssue.Severity = .error) {
         self.init(code: code.rawValue, column: column, message: message, severity: severity)
     }
 
-    public init(code: String, column: String, message: String, severity: IDIssue.Severity = .error) {
+    public init(code: String, column: String, message: Message, subject: String? = nil,
+                severity: IDIssue.Severity = .error) {
         self.code = code
         self.column = column
         self.message = message
+        self.subject = subject
         self.severity = severity
     }
 
     public var isError: Bool { severity == .error }
 
-    public var description: String { "\(severity.rawValue) \(code) [\(column)]: \(message)" }
+    /// The message in `language`, with its subject in front when it has one.
+    public func text(_ language: Language) -> String {
+        (subject.map { "\($0): " } ?? "") + message.text(language)
+    }
+
+    public var description: String { "\(severity.rawValue) \(code) [\(column)]: \(text(.en))" }
 }

@@ -168,7 +168,7 @@ public struct RowValidator {
         case .success(let iso): return .success(iso)
         case .failure(let error):
             let code: RowIssue.Code = order == nil && value.type != .number ? .dateOrderMixed : .dateInvalid
-            return .failure(RowIssue(code, column: value.column, "\(input) \(error.reason)"))
+            return .failure(RowIssue(code, column: value.column, error.message(input)))
         }
     }
 
@@ -201,7 +201,7 @@ public struct RowValidator {
             let blame = parts.first { $0 == nil || Int($0!.text.split(separator: ".").first ?? "") == nil }
             let column = blame??.column ?? column("\(base).day")
             issues.append(RowIssue(.dateInvalid, column: column,
-                                   "\(base) needs a day, a month and a four-digit year in their columns"))
+                                   Message(.dateParts, base)))
             return
         }
         values[base] = Value(text: DateText.iso(y, m, d), type: .text, precisionLost: false,
@@ -236,8 +236,8 @@ public struct RowValidator {
                 country = code
             } else {
                 issues.append(RowIssue(.valueNotAllowed, column: value.column,
-                                       "country '\(value.text.prefix(20))' is not one Truora checks; use one of "
-                                       + TruoraRequirements.countries.joined(separator: ", ")))
+                                       Message(.countryNotChecked, String(value.text.prefix(20)),
+                                               TruoraRequirements.countries.joined(separator: ", "))))
                 country = nil
             }
         }
@@ -267,12 +267,12 @@ public struct RowValidator {
             } else {
                 let codes = DocumentType.codes(for: country).joined(separator: ", ")
                 issues.append(RowIssue(.documentTypeUnknown, column: typeValue.column,
-                                       "'\(typeValue.text.prefix(30))' is not a document type idbatch knows"
-                                       + (country.map { " in \($0)" } ?? "") + "; use one of \(codes)"))
+                                       country.map { Message(.documentTypeUnknownIn, String(typeValue.text.prefix(30)), $0, codes) }
+                                           ?? Message(.documentTypeUnknown, String(typeValue.text.prefix(30)), codes)))
             }
         } else if numberValue != nil {
             issues.append(RowIssue(.inputMissing, column: column("document_type"),
-                                   "the document type is empty, so idbatch cannot tell which ID the number is"))
+                                   Message(.documentTypeEmpty)))
         }
         if hasParts, let dv = values.removeValue(forKey: "national_id.dv"), let id = values["national_id"] {
             values["national_id"]?.text = id.text + "-" + dv.text
@@ -281,7 +281,7 @@ public struct RowValidator {
         guard let country else {
             if !issues.contains(where: { $0.column == column("country") }) {
                 issues.append(RowIssue(.inputMissing, column: column("country"),
-                                       "no country: add a country column or set country in the job file (--country)"))
+                                       Message(.countryMissing)))
             }
             outcome.issues = issues
             return
@@ -307,9 +307,10 @@ public struct RowValidator {
             if let known = settings.customTypes, known[country]?.contains(type) != true {
                 let names = (known[country] ?? []).sorted()
                 issues.append(RowIssue(.valueNotAllowed, column: column("type"),
-                                       "type '\(type.prefix(40))' is not person, vehicle, company or a custom type of "
-                                       + "this Truora account in \(country)"
-                                       + (names.isEmpty ? " (it has none there)" : " (\(names.joined(separator: ", ")))")))
+                                       names.isEmpty
+                                           ? Message(.typeUnknownNone, String(type.prefix(40)), country)
+                                           : Message(.typeUnknown, String(type.prefix(40)), country,
+                                                     names.joined(separator: ", "))))
             }
         }
         if kind == .company, Self.personTypes[HeaderText.normalise(type)] != nil { type = "company" }
@@ -321,7 +322,7 @@ public struct RowValidator {
                 }
             } else {
                 issues.append(RowIssue(.checkNotOffered, column: column(documentType != nil ? "document_type" : "type"),
-                                       "Truora offers no \(kind.rawValue) check in \(country)"))
+                                       Message(.checkNotOffered, kind.rawValue, country)))
             }
         }
 
@@ -346,7 +347,7 @@ public struct RowValidator {
         case .some(.some(true)): break
         case .some(.some(false)):
             issues.append(RowIssue(.consentRefused, column: column("user_authorized"),
-                                   "the person did not authorise the check (user_authorized is no)"))
+                                   Message(.consentRefused)))
         case .some(.none):
             break  // reported by the boolean format check
         case .none:
@@ -354,8 +355,7 @@ public struct RowValidator {
                 inputs.append(RowOutcome.Input("user_authorized", "true"))
             } else {
                 issues.append(RowIssue(.consentMissing, column: column("user_authorized"),
-                                       "no consent: fill the consent column with yes, or attest consent in the job "
-                                       + "file (consent: attested_by: …)"))
+                                       Message(.consentMissing)))
             }
         }
 
@@ -367,15 +367,16 @@ public struct RowValidator {
 
     private func missing(_ group: [String], country: String, kind: TruoraRequirements.CheckKind,
                          given values: InputValues) -> RowIssue {
-        let what = group.count == 1 ? group[0] : group.dropLast().joined(separator: ", ") + " or " + group.last!
+        let what = Message.either(group)
         // A routed number column counts as holding the inputs a document type can send it to.
         let routed = mapping.has("document_number") && group.contains { input in DocumentType.all.contains { $0.input == input } }
         let mapped = group.first { mapping.has($0) } ?? (routed ? "document_number" : nil)
-        var message = "a \(country) \(kind.rawValue) check needs \(what)"
-        message += mapped != nil ? ", which is empty in this row" : "; no column holds it"
         let others = ["passport", "pep", "foreign_id", "ptp", "national_id"].filter { values[$0] != nil && !group.contains($0) }
+        let message: Message
         if group.count > 1 || kind == .personForeigner, let other = others.first {
-            message += " (\(other) alone is not enough)"
+            message = Message(mapped != nil ? .needsEmptyAlone : .needsNoColumnAlone, country, kind.rawValue, what, other)
+        } else {
+            message = Message(mapped != nil ? .needsEmpty : .needsNoColumn, country, kind.rawValue, what)
         }
         return RowIssue(.inputMissing, column: mapped.map(column) ?? group[0], message)
     }
@@ -395,7 +396,7 @@ public struct RowValidator {
         guard let frequency, let endDate else {
             let missing = frequency == nil ? "frequency" : "end_date"
             issues.append(RowIssue(.inputMissing, column: column(missing),
-                                   "a continuous check needs both frequency and end_date; \(missing) is empty"))
+                                   Message(.continuousNeedsBoth, missing)))
             return
         }
         let (often, oftenIssue) = normalise(frequency, input: Self.frequencyInput, country: country, documentType: nil)
@@ -405,7 +406,7 @@ public struct RowValidator {
         guard let often, let until else { return }
         guard until > Self.today() else {
             issues.append(RowIssue(.valueNotAllowed, column: endDate.column,
-                                   "end_date \(until) is not after today: a continuous check needs time to run"))
+                                   Message(.endDateNotAfterToday, until)))
             return
         }
         outcome.continuous = RowOutcome.Continuous(frequency: often, endDate: until)
@@ -437,7 +438,7 @@ public struct RowValidator {
         if input.name == "phone_number" {
             guard let phone = ValueText.phone(value.text) else {
                 return .failure(RowIssue(.phoneInvalid, column: value.column,
-                                         "phone_number must be 7 to 15 digits, with + and the country code if known"))
+                                         Message(.phoneInvalid, "phone_number")))
             }
             return .success(phone)
         }
@@ -449,13 +450,13 @@ public struct RowValidator {
         case .boolean:
             guard let flag = ValueText.boolean(value.text) else {
                 return .failure(RowIssue(.valueNotAllowed, column: value.column,
-                                         "\(input.name) must be yes or no (sí/sim/true/1 or no/não/false/0)"))
+                                         Message(.booleanInvalid, input.name)))
             }
             return .success(flag ? "true" : "false")
         case .frequency:
             guard let frequency = ValueText.frequency(value.text) else {
                 return .failure(RowIssue(.valueNotAllowed, column: value.column,
-                                         "\(input.name) must be daily, weekly, monthly, yearly or a number and d/w/m/y (3d)"))
+                                         Message(.frequencyInvalid, input.name)))
             }
             return .success(frequency)
         case .oneOf(let allowed):
@@ -467,8 +468,8 @@ public struct RowValidator {
             }
             guard let match = Self.allowedInCapitals[input.name]?[candidate.uppercased()] else {
                 return .failure(RowIssue(.valueNotAllowed, column: value.column,
-                                         "\(input.name) '\(value.text.prefix(20))' is not allowed; use one of "
-                                         + allowed.joined(separator: ", ")))
+                                         Message(.valueNotAllowed, input.name, String(value.text.prefix(20)),
+                                                 allowed.joined(separator: ", "))))
             }
             return .success(match)
         }
@@ -479,13 +480,12 @@ public struct RowValidator {
         guard let kind else {
             if value.precisionLost {
                 return (nil, RowIssue(code: IDIssue.Code.precisionLost.rawValue, column: value.column,
-                                      message: "\(input) was stored as a number of more than 15 digits, so Excel "
-                                      + "changed its last digits; format the column as text and type it again"))
+                                      message: Message(.precisionLost, input)))
             }
             let cleaned = value.text.uppercased().filter { $0.isLetter || $0.isNumber }
             guard !cleaned.isEmpty else {
                 return (nil, RowIssue(code: IDIssue.Code.characters.rawValue, column: value.column,
-                                      message: "\(input) has no letters or digits"))
+                                      message: Message(.noLettersOrDigits, input)))
             }
             return (cleaned, nil)
         }
@@ -493,7 +493,7 @@ public struct RowValidator {
         guard let issue = result.issues.first(where: { $0.severity == .error }) ?? result.issues.first else {
             return (result.normalised, nil)
         }
-        let rowIssue = RowIssue(code: issue.code.rawValue, column: value.column, message: "\(input): \(issue.message)",
+        let rowIssue = RowIssue(code: issue.code.rawValue, column: value.column, message: issue.message, subject: input,
                                 severity: issue.severity)
         return (rowIssue.isError ? nil : result.normalised, rowIssue)
     }
@@ -509,7 +509,7 @@ public struct RowValidator {
         let key = hasher.finalize()
         if let first = seen[key] {
             outcome.issues.append(RowIssue(.duplicateRow, column: column(id),
-                                           "the same \(id) as row \(first); a second check would be paid twice"))
+                                           Message(.duplicateRow, id, String(first))))
         } else {
             seen[key] = outcome.row
         }
@@ -530,7 +530,7 @@ public struct RowValidator {
                 values["address_country"]?.text = code
             } else {
                 issues.append(RowIssue(.valueNotAllowed, column: value.column,
-                                       "address_country '\(value.text.prefix(20))' is not a two-letter country code"))
+                                       Message(.addressCountryInvalid, String(value.text.prefix(20)))))
             }
         } else if let fallback = settings.country?.uppercased(), fallback != "ALL" {
             country = fallback
@@ -552,14 +552,14 @@ public struct RowValidator {
                 if ValueText.isEmail(value.text) {
                     inputs.append(RowOutcome.Input(field.role, value.text))
                 } else {
-                    issues.append(RowIssue(.emailInvalid, column: value.column, "email is not an email address"))
+                    issues.append(RowIssue(.emailInvalid, column: value.column, Message(.emailInvalid, "email")))
                 }
             case .phone:
                 if let phone = ValueText.phone(value.text) {
                     inputs.append(RowOutcome.Input(field.role, phone))
                 } else {
                     issues.append(RowIssue(.phoneInvalid, column: value.column,
-                                           "phone must be 7 to 15 digits, with + and the country code if known"))
+                                           Message(.phoneInvalid, "phone")))
                 }
             case .identifier:
                 let kind = field.role == "national_id_nr" ? IDKind.forInput("national_id", country: country) : nil
@@ -570,7 +570,7 @@ public struct RowValidator {
         }
         if inputs.isEmpty {
             issues.append(RowIssue(.emptyRow, column: mapping.matches.first?.column ?? "",
-                                   "the row has no value in any mapped column"))
+                                   Message(.emptyRow)))
         }
         outcome.inputs = inputs
         outcome.issues = issues

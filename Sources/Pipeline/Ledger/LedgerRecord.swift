@@ -1,3 +1,4 @@
+import CheckInputs
 import Foundation
 import GRDB
 
@@ -104,6 +105,11 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         self.attempts = 0
         self.polls = 0
         self.runID = runID
+    }
+
+    /// Records an error with a message kept as key and arguments (shown in each report's language).
+    public mutating func fail(_ code: String, _ message: Message) {
+        fail(code, message: StoredMessage.encode(message))
     }
 
     /// Records an error; the message must already be free of IDs (row and provider messages are).

@@ -1,3 +1,4 @@
+import CheckInputs
 import Foundation
 import Spreadsheet
 
@@ -37,6 +38,11 @@ public struct ReportPlan: Codable, Sendable, Equatable {
     public var followUps: FollowUpPlan?
     /// What the run warned of besides the input (Truora's databases down), for the Summary sheet.
     public var warnings: [String]?
+    /// The language people read the outputs in (nil in plans written before it: the country's).
+    public var language: Language?
+
+    /// The language the outputs are written in.
+    public var outputLanguage: Language { language ?? Language.forCountry(country) }
 
     public var reportPath: String { "\(outDirectory)/\(stem).report.\(reportFormat.rawValue)" }
     public var errorsPath: String { "\(outDirectory)/\(stem).errors.\(inputFormat.rawValue)" }

@@ -51,8 +51,20 @@ enum RunReport {
     struct Verdict {
         var status: String
         var code = ""
-        var column = ""
-        var message = ""
+        /// Each message with the column it blames (the error file marks those cells).
+        var blame: [Blame] = []
+
+        init(status: String, code: String = "", blame: [Blame] = []) {
+            self.status = status
+            self.code = code
+            self.blame = blame
+        }
+
+        init(status: String, code: String, _ message: Message, language: Language) {
+            self.init(status: status, code: code, blame: [Blame(column: "", text: message.text(language))])
+        }
+
+        var message: String { StoredMessage.text(blame) }
     }
 
     static func resultColumns(plan: ReportPlan) -> [String] {
@@ -75,49 +87,51 @@ enum RunReport {
     ]
 
     static func verdict(_ record: LedgerRecord?, plan: ReportPlan, batches: [Int64: LedgerBatch] = [:]) -> Verdict {
+        let language = plan.outputLanguage
+        func stored(_ text: String?, column: String = "") -> [Blame] {
+            StoredMessage.parts(text ?? "", language, column: column)
+        }
         guard let record else {
-            return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent",
-                           message: plan.skipMessage ?? "not sent: run the same file again to send it")
+            guard let skip = plan.skipMessage else {
+                return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent", Message(.notSent), language: language)
+            }
+            return Verdict(status: "skipped", code: plan.skipCode ?? "not_sent", blame: stored(skip))
         }
         switch record.state {
         case .failed:
-            return Verdict(status: "failed", code: record.errorCode ?? "failed", column: record.errorColumn ?? "",
-                           message: record.errorMessage ?? "")
+            return Verdict(status: "failed", code: record.errorCode ?? "failed",
+                           blame: stored(record.errorMessage, column: record.errorColumn ?? ""))
         case .final:
             // A finished check whose PDF or continuous check is not there yet says so, and stays ok.
             guard let code = record.errorCode else { return Verdict(status: "ok") }
-            return Verdict(status: "ok", code: code, message: record.errorMessage ?? "")
+            return Verdict(status: "ok", code: code, blame: stored(record.errorMessage))
         case .acknowledged:
             // A Trulioo row is done once its user state exists; the person then completes the flow.
             if record.mode == "trulioo" {
                 guard let code = record.errorCode else { return Verdict(status: "ok") }
-                return Verdict(status: "pending", code: code,
-                               message: (record.errorMessage ?? "") + " (the next run asks for the link again)")
+                let inner = StoredMessage.render(record.errorMessage ?? "", language)
+                return Verdict(status: "pending", code: code, Message(.askLinkAgain, inner), language: language)
             }
-            return Verdict(status: "pending", code: "result_pending",
-                           message: "the check is still running; idbatch collect fetches its result")
+            return Verdict(status: "pending", code: "result_pending", Message(.resultPending), language: language)
         case .sent, .unknown:
             if let id = record.batch, let batch = batches[id] {
-                let remote = batch.remoteID.map { "batch \($0)" } ?? "its batch"
+                let remote = batch.remoteID ?? "—"
                 switch batch.step {
                 case .started, .reporting:
-                    return Verdict(status: "pending", code: "batch_running",
-                                   message: "\(remote) is running at Truora; idbatch collect fetches its results")
+                    return Verdict(status: "pending", code: "batch_running", Message(.batchRunning, remote),
+                                   language: language)
                 default:
-                    return Verdict(status: "pending", code: "batch_not_started",
-                                   message: "\(remote) was not started"
-                                       + (batch.failure.map { " (\($0))" } ?? "")
-                                       + "; run the same file again to continue it")
+                    let message = batch.failure.map { Message(.batchNotStartedBecause, remote, $0) }
+                        ?? Message(.batchNotStarted, remote)
+                    return Verdict(status: "pending", code: "batch_not_started", message, language: language)
                 }
             }
             if record.mode == "trulioo" {
                 return Verdict(status: "pending", code: "outcome_unknown",
-                               message: "the init call may have reached Trulioo but no answer came; look for external id "
-                                   + "\(TruliooExternalID.make(record.inputHash)) in Trulioo before sending this row again")
+                               Message(.truliooOutcomeUnknown, TruliooExternalID.make(record.inputHash)),
+                               language: language)
             }
-            return Verdict(status: "pending", code: "outcome_unknown",
-                           message: "the request may have reached Truora but no answer came; run the same file again: "
-                               + "idbatch looks the check up before it sends anything")
+            return Verdict(status: "pending", code: "outcome_unknown", Message(.truoraOutcomeUnknown), language: language)
         }
     }
 
@@ -156,7 +170,7 @@ enum RunReport {
         do {
             errors = try ErrorFile(path: plan.errorsPath, format: plan.inputFormat, header: header,
                                    delimiter: plan.delimiter, textColumns: Set(plan.textColumns),
-                                   sheetName: reader.sheetName)
+                                   sheetName: reader.sheetName, language: plan.outputLanguage)
             var headerOut = Row(number: 1)
             for text in header { headerOut.append(Cell(text: text, type: .text)) }
             for name in columns { headerOut.append(Cell(text: name, type: .text)) }
@@ -177,7 +191,7 @@ enum RunReport {
                              batches: batches)
                 try report.write(out)
                 if verdict.status == "failed" {
-                    try errors?.add(row, code: verdict.code, column: verdict.column, message: verdict.message)
+                    try errors?.add(row, code: verdict.code, blame: verdict.blame)
                 }
             }
             if let sheet = summary(counts) { try report.addSummary(sheet) }

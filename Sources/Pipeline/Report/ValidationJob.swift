@@ -46,12 +46,15 @@ public enum ValidationJob {
     /// Validates `path` and writes its error file and summary to `out`. Returns the summary and
     /// where it was written; `observe` is called with each row number (for a progress line).
     public static func run(path: String, settings: CheckSettings, readOptions: ReadOptions, out: String,
-                           observe: (Int) -> Void = { _ in }) throws(PipelineError) -> (Summary, String) {
+                           language: Language? = nil, observe: (Int) -> Void = { _ in }) throws(PipelineError)
+        -> (Summary, String)
+    {
         let stem = ReportPlan.stem(of: path)
         let summary: Summary
         do {
             let file = try FileValidation(path: path, settings: settings, readOptions: readOptions)
-            summary = try validate(file, out: out, stem: stem, observe: observe)
+            summary = try validate(file, out: out, stem: stem,
+                                   language: language ?? Language.forCountry(settings.country), observe: observe)
         } catch {
             throw PipelineError.from(error, file: path)
         }
@@ -64,7 +67,8 @@ public enum ValidationJob {
         return (summary, summaryPath)
     }
 
-    private static func validate(_ file: FileValidation, out: String, stem: String, observe: (Int) -> Void) throws
+    private static func validate(_ file: FileValidation, out: String, stem: String, language: Language,
+                                 observe: (Int) -> Void) throws
         -> Summary
     {
         let errorsPath = "\(out)/\(stem).errors.\(file.format.rawValue)"
@@ -72,7 +76,7 @@ public enum ValidationJob {
         let counts: ValidationSummary
         do {
             errors = try ErrorFile(path: errorsPath, format: file.format, header: file.header, delimiter: file.delimiter,
-                                   textColumns: file.mapping.textColumns, sheetName: file.sheetName)
+                                   textColumns: file.mapping.textColumns, sheetName: file.sheetName, language: language)
             counts = try file.validate { row, outcome in
                 if !outcome.isValid { try errors?.add(row, outcome: outcome) }
                 observe(row.number)

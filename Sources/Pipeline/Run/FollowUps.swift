@@ -1,3 +1,4 @@
+import CheckInputs
 import Foundation
 import ProviderAPI
 import Spreadsheet
@@ -144,15 +145,15 @@ struct FollowUps: Sendable {
                     record.pdf = name
                 } catch {
                     record.errorCode = "pdf_not_written"
-                    record.errorMessage = "the PDF could not be written to \(outDirectory)/\(pdfFolder)"
+                    record.errorMessage = StoredMessage.encode(Message(.pdfNotWritten, "\(outDirectory)/\(pdfFolder)"))
                 }
             } catch where error.status == 404 {
                 requests["pdf_downloads", default: 0] += 1
                 record.errorCode = "pdf_pending"
-                record.errorMessage = "Truora has not finished this check's PDF; idbatch collect downloads it"
+                record.errorMessage = StoredMessage.encode(Message(.pdfPending))
             } catch {
                 record.errorCode = "pdf_failed"
-                record.errorMessage = "pdf: \(error.description)"
+                record.errorMessage = StoredMessage.encode(Message(.pdfFailed, error.description))
             }
         }
         if let frequency = record.continuousFrequency ?? plan.frequency, let until = record.continuousUntil ?? plan.until,
@@ -181,7 +182,7 @@ struct FollowUps: Sendable {
                     } else {
                         record.continuousID = nil
                         record.errorCode = "continuous_failed"
-                        record.errorMessage = "continuous check: \(error.description)"
+                        record.errorMessage = StoredMessage.encode(Message(.continuousFailed, error.description))
                     }
                 }
             }

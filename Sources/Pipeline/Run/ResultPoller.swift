@@ -1,3 +1,4 @@
+import CheckInputs
 import Foundation
 import ProviderAPI
 
@@ -120,9 +121,9 @@ struct ResultPoller: Sendable {
             }
         } catch where error.status == 404 {
             // The provider no longer knows the id (deleted, or another account): looking again will not help.
-            let what = caller.mode == .trulioo ? "profile" : "check"
-            result.record.fail("\(what)_not_found", message: "the provider no longer knows this \(what) "
-                               + "(deleted, or made with other credentials); send the row again with a new file")
+            let trulioo = caller.mode == .trulioo
+            result.record.fail(trulioo ? "profile_not_found" : "check_not_found",
+                               Message(trulioo ? .profileNotFound : .checkNotFound))
             result.record.nextPoll = nil
         } catch {
             // A failed look changes nothing but when to look again.

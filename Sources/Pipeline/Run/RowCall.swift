@@ -44,7 +44,7 @@ struct RowCaller: Sendable {
     private func truora(_ call: RowCall) async -> RowCallResult {
         var result = RowCallResult(record: call.record)
         guard let client = providers.truora else {
-            result.record.fail("provider_request_invalid", message: "no Truora client was configured")
+            result.record.fail("provider_request_invalid", Message(.noTruoraClient))
             return result
         }
         let inputs = call.inputs.filter { $0.name != "type" && $0.name != "country" }
@@ -86,8 +86,7 @@ struct RowCaller: Sendable {
             record.state = .final
             record.nextPoll = nil
         case "error":
-            record.fail("check_error", message: "Truora could not finish this check (status error); "
-                        + "ask Truora, or send it again with a new file later")
+            record.fail("check_error", Message(.checkError))
             record.nextPoll = nil
         default:
             record.state = .acknowledged
@@ -103,21 +102,21 @@ struct RowCaller: Sendable {
     }
 
     private func record(_ error: ProviderError, in record: inout LedgerRecord) {
-        let message = "\(error.operation): " + (error.kind == .http ? "\(error.message)" : error.description)
+        let message = Message(.providerFailed, error.operation, error.kind == .http ? error.message : error.description)
         switch error.kind {
         case .ambiguous, .decoding:
             record.state = .unknown
             record.errorCode = "outcome_unknown"
-            record.errorMessage = message
+            record.errorMessage = StoredMessage.encode(message)
         default:
-            record.fail(error.stableCode, message: message)
+            record.fail(error.stableCode, message)
         }
     }
 
     private func trulioo(_ call: RowCall) async -> RowCallResult {
         var result = RowCallResult(record: call.record)
         guard let client = providers.trulioo, let flowID else {
-            result.record.fail("provider_request_invalid", message: "no Trulioo client or flow id was configured")
+            result.record.fail("provider_request_invalid", Message(.noTruliooClient))
             return result
         }
         if !call.signedURLOnly {
@@ -151,7 +150,7 @@ struct RowCaller: Sendable {
             result.failure = error
             // The user state exists; the next run asks for the link again.
             result.record.errorCode = error.stableCode
-            result.record.errorMessage = "signed url: " + error.message
+            result.record.errorMessage = StoredMessage.encode(Message(.signedURLFailed, error.message))
         }
         return result
     }

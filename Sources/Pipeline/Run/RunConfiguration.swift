@@ -39,6 +39,8 @@ public struct RunConfiguration: Sendable {
     /// Waits between looks at a running check: the first, and the longest.
     public var pollBase: Duration = .seconds(1)
     public var pollCap: Duration = .seconds(30)
+    /// The language of the reports and error files; nil takes the country's.
+    public var language: Language?
 
     public init(settings: CheckSettings, readOptions: ReadOptions = ReadOptions()) {
         self.settings = settings
@@ -57,6 +59,7 @@ public struct RunConfiguration: Sendable {
         signedURL = job.trulioo?.signedURL == true
         redirectURL = job.trulioo?.redirectURL
         flowID = job.trulioo?.flowID
+        language = job.language
     }
 
     public var mode: Provider { settings.provider }

@@ -1,3 +1,4 @@
+import CheckInputs
 import Synchronization
 
 /// Why a run stopped sending before the end of its file.
@@ -8,12 +9,12 @@ public enum StopReason: Int, Sendable, CaseIterable {
     case rateLimited
 
     /// What the report says of the rows this left unsent.
-    var skipMessage: String {
+    var skipMessage: Message {
         switch self {
-        case .interrupted: "not sent: the run was interrupted before this row; run the same file again to send it"
-        case .circuitOpen: "not sent: the provider was unavailable, so the run stopped; run the same file again later"
-        case .credentialsRefused: "not sent: the provider refused the credentials; fix them and run the same file again"
-        case .rateLimited: "not sent: the provider asked to wait longer than the run may; run the same file again later"
+        case .interrupted: Message(.stoppedInterrupted)
+        case .circuitOpen: Message(.stoppedCircuitOpen)
+        case .credentialsRefused: Message(.stoppedCredentials)
+        case .rateLimited: Message(.stoppedRateLimited)
         }
     }
 

@@ -91,6 +91,7 @@ public struct RunEngine: Sendable {
             country: configuration.settings.country, type: configuration.settings.type, dryRun: configuration.dryRun,
             startedAt: started, requests: [:], wouldBill: [:],
             followUps: followUps(file))
+        plan.language = configuration.language ?? Language.forCountry(configuration.settings.country)
         if configLooks > 0 { plan.requests["config_looks"] = configLooks }
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
@@ -130,10 +131,10 @@ public struct RunEngine: Sendable {
 
         if let reason = control.stopReason {
             plan.skipCode = reason.code
-            plan.skipMessage = reason.skipMessage
+            plan.skipMessage = StoredMessage.encode(reason.skipMessage)
         } else if configuration.dryRun {
             plan.skipCode = "dry_run"
-            plan.skipMessage = "dry run: this row is valid and would be sent"
+            plan.skipMessage = StoredMessage.encode(Message(.dryRunValid))
         }
         plan.finishedAt = Date()
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
@@ -463,7 +464,7 @@ public struct RunEngine: Sendable {
         var record = LedgerRecord(fileID: fileID, mode: mode, sourceRow: row, inputHash: "", state: .failed,
                                   runID: runID)
         let errors = outcome.errors
-        record.fail(errors[0].code, column: errors[0].column, message: ErrorFile.message(for: errors))
+        record.fail(errors[0].code, column: errors[0].column, message: StoredMessage.encode(errors))
         return record
     }
 
@@ -506,7 +507,7 @@ public struct RunEngine: Sendable {
                     if existing.state == .sent {
                         record.state = .unknown
                         record.errorCode = "outcome_unknown"
-                        record.errorMessage = "the run stopped while this row's init was in flight"
+                        record.errorMessage = StoredMessage.encode(Message(.initInFlight))
                         writes.append(record)
                     }
                     return nil

@@ -168,8 +168,7 @@ final class BatchSubmitter {
                 return
             case .planned where batch.creates >= Self.maxCreates:
                 return try fail(&batch, code: "batch_upload_expired",
-                                reason: "the batch's upload link expired \(Self.maxCreates) times before its file "
-                                    + "reached it; run the same file again")
+                                reason: Message(.batchUploadExpired, String(Self.maxCreates)))
             case .planned, .created, .uploaded:
                 break
             }
@@ -275,7 +274,7 @@ final class BatchSubmitter {
             && error.status != 429 && error.status != 401 && error.status != 403
         if refused {
             consecutiveDown = 0
-            return try fail(&batch, code: error.stableCode, reason: "Truora refused the batch: \(error.description)")
+            return try fail(&batch, code: error.stableCode, reason: Message(.batchRefused, error.description))
         }
         batch.failure = error.description
         try save(batch)
@@ -289,14 +288,14 @@ final class BatchSubmitter {
     }
 
     /// Fails every row of the batch with `code`.
-    private func fail(_ batch: inout LedgerBatch, code: String, reason: String) throws(PipelineError) {
+    private func fail(_ batch: inout LedgerBatch, code: String, reason: Message) throws(PipelineError) {
         batch.step = .failed
-        batch.failure = reason
+        batch.failure = reason.text(.en)
         batch.uploadLink = nil
         guard let id = batch.id else { return }
         let rows = try ledger.records(inBatch: id).map { record -> LedgerRecord in
             var record = record
-            record.fail(code, message: reason)
+            record.fail(code, reason)
             return record
         }
         try ledger.update(batch, rows: rows)
@@ -396,7 +395,8 @@ struct BatchFinisher: Sendable {
             batch.nextPoll = now + caller.nextWait(status: "in_progress", polls: batch.polls)
         case .success(.failed):
             try failRows(&batch, code: "batch_failed",
-                         reason: "Truora failed batch \(batch.remoteID ?? ""): \(batch.failure ?? "no reason given")")
+                         reason: batch.failure.map { Message(.batchFailed, batch.remoteID ?? "", $0) }
+                             ?? Message(.batchFailed, batch.remoteID ?? "", Words.text(MessageKey.noReasonGiven.rawValue, .en)))
             return true
         case .success(.report(let bytes, let format)):
             requests["checks_created", default: 0] += try merge(&batch, report: bytes, format: format)
@@ -459,13 +459,13 @@ struct BatchFinisher: Sendable {
         }
     }
 
-    private func failRows(_ batch: inout LedgerBatch, code: String, reason: String) throws(PipelineError) {
+    private func failRows(_ batch: inout LedgerBatch, code: String, reason: Message) throws(PipelineError) {
         batch.step = .failed
         batch.nextPoll = nil
         guard let id = batch.id else { return try ledger.update(batch) }
         let rows = try ledger.records(inBatch: id).map { record -> LedgerRecord in
             var record = record
-            record.fail(code, message: reason)
+            record.fail(code, reason)
             return record
         }
         try ledger.update(batch, rows: rows)
@@ -485,23 +485,22 @@ struct BatchFinisher: Sendable {
         for index in rows.indices {
             guard let line = lines[index + 2] else {
                 if batch.status == "stopped" {
-                    rows[index].fail("batch_stopped", message: "batch \(remote) was stopped before this row was checked")
+                    rows[index].fail("batch_stopped", Message(.batchStopped, remote))
                 } else {
-                    rows[index].fail("batch_report_mismatch",
-                                     message: "the report of batch \(remote) has no line for this row")
+                    rows[index].fail("batch_report_mismatch", Message(.batchNoLine, remote))
                 }
                 continue
             }
             if let column = batch.idColumn, index < hashes.count, !hashes[index].isEmpty, let value = line[column],
                 BatchSubmitter.idHash(value, ledger: ledger) != hashes[index]
             {
-                rows[index].fail("batch_report_mismatch", message: "the report of batch \(remote) gives this row "
-                                 + "another \(column) than was uploaded; its result is not used")
+                rows[index].fail("batch_report_mismatch", Message(.batchOtherID, remote, column))
                 continue
             }
             guard let checkID = line["check_id"], !checkID.isEmpty else {
-                let reason = line["failure_reason"].flatMap { $0.isEmpty ? nil : $0 } ?? "no reason given"
-                rows[index].fail("batch_row_refused", message: "Truora refused this row of batch \(remote): \(reason)")
+                let reason = line["failure_reason"].flatMap { $0.isEmpty ? nil : $0 }
+                    ?? Words.text(MessageKey.noReasonGiven.rawValue, .en)
+                rows[index].fail("batch_row_refused", Message(.batchRowRefused, remote, reason))
                 continue
             }
             created += 1

@@ -370,7 +370,7 @@ enum TruliooInputCheck {
             return nil
         }
         return Reply.truliooError(
-            4008, "Failed validation for submitted data: \(issue.message)",
+            4008, "Failed validation for submitted data: \(issue.text(.en))",
             details: ["elementId": .string(elementByRole[issue.column] ?? issue.column)])
     }
 }

@@ -45,7 +45,7 @@ enum TruoraInputCheck {
             return .failure(SandboxError(400, error.message))
         }
         guard outcome.isValid else {
-            return .failure(SandboxError(400, outcome.errors.map(\.message).joined(separator: "; ")))
+            return .failure(SandboxError(400, outcome.errors.map { $0.text(.en) }.joined(separator: "; ")))
         }
         var inputs: [String: String] = [:]
         for input in outcome.inputs where !["country", "type", "user_authorized"].contains(input.name) {

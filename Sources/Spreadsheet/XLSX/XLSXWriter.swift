@@ -31,6 +31,14 @@ public final class XLSXWriter {
         public var extraSheets: [ExtraSheet] = []
         /// A fixed creation time so the same content gives the same bytes (committed templates).
         public var reproducible: Bool = false
+        /// Columns not in ``columnWidths`` take the width of their longest cell (8 to 60 characters).
+        public var fitWidths: Bool = false
+        /// Columns whose cells wrap (long messages), by 0-based column.
+        public var wrapColumns: Set<Int> = []
+        /// Cells will be marked with ``XLSXWriter/write(_:marks:)``: notes need the workbook in memory.
+        public var cellNotes: Bool = false
+        /// Printed or saved as PDF: landscape, every column on one page wide.
+        public var printOnePageWide: Bool = false
 
         public init(sheetName: String = "Sheet1", textColumns: Set<Int> = [], header: Bool = true,
                     sharedStrings: Bool = false) {
@@ -42,7 +50,7 @@ public final class XLSXWriter {
 
         /// Notes, dropdowns and extra sheets need the whole workbook in memory (no constant-memory mode).
         var needsMemoryMode: Bool {
-            sharedStrings || !headerNotes.isEmpty || !choices.isEmpty || !extraSheets.isEmpty
+            sharedStrings || !headerNotes.isEmpty || !choices.isEmpty || !extraSheets.isEmpty || cellNotes
         }
     }
 
@@ -70,8 +78,13 @@ public final class XLSXWriter {
     private let textFormat: UnsafeMutablePointer<lxw_format>
     private let dateFormat: UnsafeMutablePointer<lxw_format>
     private let dateTimeFormat: UnsafeMutablePointer<lxw_format>
+    private let wrapFormat: UnsafeMutablePointer<lxw_format>
+    /// The formats of a marked cell: plain, text, date, date-time, each with the mark's fill.
+    private var markFormats: [UnsafeMutablePointer<lxw_format>] = []
     private var nextRow: UInt32 = 0
     private var widest = 0
+    /// The longest cell seen in each column, in characters, when widths are fitted.
+    private var fitted: [Int] = []
     /// Scratch memory for the NUL-terminated copy libxlsxwriter needs of each string.
     private var scratch = ByteBuffer(capacity: 4096)
 
@@ -101,12 +114,31 @@ public final class XLSXWriter {
         highlightFormat = workbook_add_format(workbook)
         format_set_bold(highlightFormat)
         format_set_bg_color(highlightFormat, 0xFFF2CC)
-        for column in Set(options.textColumns).union(options.columnWidths.keys).sorted() {
+        wrapFormat = workbook_add_format(workbook)
+        format_set_text_wrap(wrapFormat)
+        format_set_align(wrapFormat, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        for numberFormat in [nil, "@", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"] as [String?] {
+            let format = workbook_add_format(workbook)!
+            format_set_bg_color(format, 0xFFC7CE)
+            format_set_font_color(format, 0x9C0006)
+            format_set_border(format, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_border_color(format, 0xC00000)
+            if let numberFormat { format_set_num_format(format, numberFormat) }
+            markFormats.append(format)
+        }
+        // Fitted columns get their width (and text format) when the file is closed.
+        let fittedLater = options.fitWidths ? Set(options.textColumns).subtracting(options.columnWidths.keys) : []
+        for column in Set(options.textColumns).union(options.columnWidths.keys).subtracting(fittedLater).sorted() {
             let width = options.columnWidths[column] ?? 18
             worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width,
                                  options.textColumns.contains(column) ? textFormat : nil)
         }
         if options.header { worksheet_freeze_panes(worksheet, 1, 0) }
+        if options.printOnePageWide {
+            worksheet_set_landscape(worksheet)
+            worksheet_fit_to_pages(worksheet, 1, 0)
+            if options.header { worksheet_repeat_rows(worksheet, 0, 0) }
+        }
         if options.reproducible {
             var properties = lxw_doc_properties()
             properties.created = 1_767_225_600  // 2026-01-01T00:00:00Z
@@ -203,6 +235,12 @@ public final class XLSXWriter {
 
     /// Writes the next row; the first one is the header when `options.header` is set.
     public func write(_ row: Row) throws {
+        try write(row, marks: [:])
+    }
+
+    /// Writes the next row with some of its cells marked: filled red, with `marks[column]` as the
+    /// cell's note (the note is left out when empty). Needs ``Options/cellNotes`` for the notes.
+    public func write(_ row: Row, marks: [Int: String]) throws {
         guard workbook != nil else { throw SpreadsheetError(.writeFailed, "the writer is closed", file: path) }
         guard nextRow < 1_048_576 else {
             throw SpreadsheetError(.tooLarge, "an xlsx sheet holds at most 1,048,576 rows", file: path)
@@ -215,10 +253,24 @@ public final class XLSXWriter {
         let rowIndex = nextRow
         let textColumns = options.textColumns
         let hasTextColumns = !textColumns.isEmpty
+        let fitting = options.fitWidths
+        if fitting && fitted.count < row.count { fitted += Array(repeating: 0, count: row.count - fitted.count) }
         row.forEachCell { column, bytes, type in
             guard failure == nil, type != .empty, column < 16_384 else { return }
+            if fitting { fitted[column] = max(fitted[column], type == .date ? 11 : Self.displayWidth(bytes)) }
             let status: lxw_error
-            if isHeader {
+            if !marks.isEmpty, marks[column] != nil {
+                let isText = hasTextColumns && textColumns.contains(column)
+                switch (isText, type) {
+                case (false, .number):
+                    status = writeNumber(bytes, rowIndex, column, format: markFormats[0], scratch: &scratch)
+                case (false, .date):
+                    status = writeDate(bytes, rowIndex, column, formats: (markFormats[2], markFormats[3]),
+                                       scratch: &scratch)
+                default:
+                    status = writeString(bytes, rowIndex, column, format: markFormats[isText ? 1 : 0], scratch: &scratch)
+                }
+            } else if isHeader {
                 let format = options.highlightedColumns.contains(column) ? highlightFormat : boldFormat
                 status = writeString(bytes, rowIndex, column, format: format, scratch: &scratch)
             } else if hasTextColumns && textColumns.contains(column) {
@@ -233,9 +285,22 @@ public final class XLSXWriter {
                 case .date:
                     status = writeDate(bytes, rowIndex, column, scratch: &scratch)
                 default:
-                    status = writeString(bytes, rowIndex, column, format: nil, scratch: &scratch)
+                    let format = options.wrapColumns.contains(column) ? wrapFormat : nil
+                    status = writeString(bytes, rowIndex, column, format: format, scratch: &scratch)
                 }
             }
+            if status != LXW_NO_ERROR { failure = (column, status) }
+        }
+        for (column, note) in marks.sorted(by: { $0.key < $1.key }) where failure == nil && !note.isEmpty && column < 16_384 {
+            if row.count <= column || row[column].type == .empty {
+                // An empty cell that is to blame (a missing value) is marked too.
+                let status = worksheet_write_blank(worksheet, rowIndex, lxw_col_t(column), markFormats[0])
+                if status != LXW_NO_ERROR { failure = (column, status) }
+            }
+            var commentOptions = lxw_comment_options()
+            commentOptions.width = 300
+            commentOptions.height = 80
+            let status = worksheet_write_comment_opt(worksheet, rowIndex, lxw_col_t(column), note, &commentOptions)
             if status != LXW_NO_ERROR { failure = (column, status) }
         }
         if let failure {
@@ -259,19 +324,35 @@ public final class XLSXWriter {
     }
 
     private func writeNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
-                             scratch: inout ByteBuffer) -> lxw_error {
+                             format: UnsafeMutablePointer<lxw_format>? = nil, scratch: inout ByteBuffer) -> lxw_error {
         // Integers past 15 digits would lose digits as numbers: they stay text.
         if let digits = NumberText.plainIntegerDigits(bytes), digits > 15 {
-            return writeString(bytes, row, column, format: nil, scratch: &scratch)
+            return writeString(bytes, row, column, format: format, scratch: &scratch)
         }
         guard let value = NumberText.parseDouble(bytes) else {
-            return writeString(bytes, row, column, format: nil, scratch: &scratch)
+            return writeString(bytes, row, column, format: format, scratch: &scratch)
         }
-        return worksheet_write_number(worksheet, row, lxw_col_t(column), value, nil)
+        return worksheet_write_number(worksheet, row, lxw_col_t(column), value, format)
+    }
+
+    /// Characters in a cell's text (its longest line), for fitted widths.
+    private static func displayWidth(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var longest = 0, current = 0
+        for byte in bytes {
+            if byte == 10 {
+                longest = max(longest, current)
+                current = 0
+            } else if byte & 0xC0 != 0x80 {
+                current += 1
+            }
+        }
+        return max(longest, current)
     }
 
     private func writeDate(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
+                           formats: (date: UnsafeMutablePointer<lxw_format>?, dateTime: UnsafeMutablePointer<lxw_format>?)? = nil,
                            scratch: inout ByteBuffer) -> lxw_error {
+        let plain = formats?.date == nil ? nil : markFormats[0]
         // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
@@ -283,18 +364,18 @@ public final class XLSXWriter {
         }
         guard bytes.count == 10 || bytes.count == 19, let y = number(0..<4), y >= 1900, let m = number(5..<7),
             let d = number(8..<10)
-        else { return writeString(bytes, row, column, format: nil, scratch: &scratch) }
+        else { return writeString(bytes, row, column, format: plain, scratch: &scratch) }
         var datetime = lxw_datetime(year: Int32(y), month: Int32(m), day: Int32(d), hour: 0, min: 0, sec: 0)
         if bytes.count == 19 {
             guard let h = number(11..<13), let mi = number(14..<16), let sec = number(17..<19) else {
-                return writeString(bytes, row, column, format: nil, scratch: &scratch)
+                return writeString(bytes, row, column, format: plain, scratch: &scratch)
             }
             datetime.hour = Int32(h)
             datetime.min = Int32(mi)
             datetime.sec = Double(sec)
         }
         return worksheet_write_datetime(worksheet, row, lxw_col_t(column), &datetime,
-                                        bytes.count == 19 ? dateTimeFormat : dateFormat)
+                                        bytes.count == 19 ? (formats?.dateTime ?? dateTimeFormat) : (formats?.date ?? dateFormat))
     }
 
     /// Adds `summary` as a second sheet: section titles in bold, labels in column A, values in B,
@@ -350,6 +431,12 @@ public final class XLSXWriter {
         guard let workbook else { return }
         if options.header && widest > 0 {
             worksheet_autofilter(worksheet, 0, 0, max(nextRow, 1) - 1, lxw_col_t(widest - 1))
+        }
+        for (column, longest) in fitted.enumerated() where options.columnWidths[column] == nil {
+            // The header's filter button takes about two characters.
+            let width = Double(min(60, max(8, longest + 3)))
+            worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width,
+                                 options.textColumns.contains(column) ? textFormat : nil)
         }
         self.workbook = nil
         let status = workbook_close(workbook)

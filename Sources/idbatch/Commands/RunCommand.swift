@@ -43,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var check: CheckOptions
 
+    @OptionGroup var language: LanguageOption
+
     @Option(help: ArgumentHelp("Folder for the reports, error files and summaries.", valueName: "DIR"))
     var out: String = "."
 
@@ -130,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         try OutputFolder.ensure(out)
         var configuration = RunConfiguration(job: job, readOptions: inputOptions.readOptions)
         configuration.outDirectory = out
+        configuration.language = language.resolve(job: job.language, country: settings.country)
         switch reportFormat {
         case .xlsx?: configuration.reportFormat = .xlsx
         case .csv?: configuration.reportFormat = .csv

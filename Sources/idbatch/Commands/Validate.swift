@@ -23,6 +23,8 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var check: CheckOptions
 
+    @OptionGroup var language: LanguageOption
+
     @Option(help: ArgumentHelp("Folder for the error file and the summary.", valueName: "DIR"))
     var out: String = "."
 
@@ -32,7 +34,8 @@ struct Validate: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
 
     func run() throws {
-        let (settings, _) = try check.settings()
+        let job = try check.jobFile()
+        let settings = job.settings
         try OutputFolder.ensure(out)
         let clock = ContinuousClock()
         let started = clock.now
@@ -41,7 +44,8 @@ struct Validate: ParsableCommand {
         let summaryPath: String
         do {
             (summary, summaryPath) = try ValidationJob.run(
-                path: input, settings: settings, readOptions: inputOptions.readOptions, out: out
+                path: input, settings: settings, readOptions: inputOptions.readOptions, out: out,
+                language: language.resolve(job: job.language, country: settings.country)
             ) { row in progress.update("validating: row \(row)") }
         } catch {
             progress.finish()
