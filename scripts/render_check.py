@@ -5,6 +5,7 @@ it with openpyxl. Prints one JSON object:
   cells_cut   how many '###' (a number or date too wide for its column) the rendered text holds
   marked      {"B3": "the note", ...}: cells of the first sheet drawn with a fill, with their note
   notes       {"A1": "the note", ...}: every cell of the first sheet that has a note
+  header      the coordinates of the first sheet's header cells
   frozen      the first sheet's freeze pane ("A2" for a frozen header), autofilter its range
   pdf, png    where the rendering went (in --out)
 
@@ -45,7 +46,8 @@ def main():
                 marked[cell.coordinate] = note
             if note is not None:
                 notes[cell.coordinate] = note
-    result = {"marked": marked, "notes": notes, "frozen": sheet.freeze_panes,
+    header = [c.coordinate for c in next(sheet.iter_rows(min_row=1, max_row=1)) if c.value not in (None, "")]
+    result = {"marked": marked, "notes": notes, "header": header, "frozen": sheet.freeze_panes,
               "autofilter": sheet.auto_filter.ref,
               "widths": {k: v.width for k, v in sheet.column_dimensions.items() if v.width}}
     if not args.no_render:

@@ -93,4 +93,21 @@ struct OutputLookTests {
         // Codes and the summary's keys are the same in every language.
         #expect(portuguese.stdout.contains("\"consent_refused\" : 1"))
     }
+
+    @Test("a template in each language: a note with an example on every header cell, nothing cut when rendered",
+          .enabled(if: hasOpenpyxl), arguments: ["es", "pt", "en"])
+    func templateLooks(language: String) throws {
+        let out = try CommandRunner.scratchDirectory()
+        let path = "\(out)/co-\(language).xlsx"
+        let result = try CommandRunner.run(["template", "--provider", "truora-checks", "--country", "CO", "--lang", language,
+                                            "-o", path])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let look = try Self.look(path, out: out, render: Self.hasLibreOffice)
+        let notes = try #require(look["notes"] as? [String: String])
+        let header = try #require(look["header"] as? [String])
+        #expect(header.count >= 5 && Set(notes.keys) == Set(header), "every header cell has its note, and only they do")
+        let example = ["es": "Ejemplo: 1020304050", "pt": "Exemplo: 1020304050", "en": "Example: 1020304050"][language]!
+        #expect(notes["B1"]?.contains(example) == true, "\(notes["B1"] ?? "")")
+        if Self.hasLibreOffice { #expect(look["cells_cut"] as? Int == 0) }
+    }
 }

@@ -71,7 +71,7 @@ struct RunCommandTests {
             #expect(stat("\(out)/\(name)", &info) == 0 && info.st_mode & 0o777 == 0o600, "\(name)")
         }
         let workbook = try SpreadsheetReader(path: out + "/personas-co.report.xlsx")
-        #expect(workbook.sheets.map(\.name) == ["Report", "Summary"])
+        #expect(workbook.sheets.map(\.name) == ["Reporte", "Resumen"])
 
         let br = try await CommandRunner.running(["run", "\(Self.samples)/pessoas-br-excel.csv", "--job",
                                         "\(Self.samples)/pessoas-br.job.yaml", "--sandbox", "--state", state,
@@ -110,7 +110,7 @@ struct RunCommandTests {
         text.waitUntilExit()
         // Every sheet is printed: the report's columns, then the Summary with its figures.
         let printed = try String(contentsOfFile: out + "/report.txt", encoding: .utf8)
-        #expect(printed.contains("idbatch_status") && printed.contains("Rows by status"))
+        #expect(printed.contains("idbatch_status") && printed.contains("Filas por estado"))
         #expect(printed.contains("document_type_unknown"))
     }
 

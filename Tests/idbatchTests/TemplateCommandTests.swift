@@ -25,7 +25,8 @@ struct TemplateCommandTests {
         let committed = try FileManager.default.subpathsOfDirectory(atPath: "\(Self.root)/templates")
             .filter { $0.hasSuffix(".xlsx") }.sorted()
         #expect(generated == committed)
-        #expect(generated.count == 53)
+        // Every template in Spanish, Portuguese and English.
+        #expect(generated.count == 3 * 53)
         for name in generated {
             let fresh = try parts("\(out)/\(name)")
             let shipped = try parts("\(Self.root)/templates/\(name)")
@@ -42,14 +43,15 @@ struct TemplateCommandTests {
         #expect(result.exitCode == 0, "\(result.stderr)")
         let inspect = try CommandRunner.run(["inspect", path, "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
-        #expect(json["header"] as? [String] == ["foreign_id *", "ptp *", "date_of_birth *", "issue_date *", "phone_number",
-                                                "user_authorized *"])
+        #expect(json["header"] as? [String] == ["Tipo de documento *", "Número de documento *", "Fecha de nacimiento *",
+                                                "Fecha de expedición *", "Celular", "Autoriza consulta *"])
         #expect(json["unmapped"] as? [String] == [])
         let sheets = (json["sheets"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(sheets == ["Checks", "Instructions"])
+        #expect(sheets == ["Consultas", "Instrucciones"])
         let files = try parts(path)
         let sheet = String(decoding: try #require(files["xl/worksheets/sheet1.xml"]), as: UTF8.self)
         #expect(sheet.contains("<dataValidation type=\"list\"") && sheet.contains("<formula1>\"sí,no\"</formula1>"))
+        #expect(sheet.contains("<formula1>\"CE,PPT,PTP\"</formula1>") && sheet.contains("promptTitle=\"Elija de la lista\""))
         #expect(files.keys.contains { $0.hasPrefix("xl/comments") })
         let styles = String(decoding: try #require(files["xl/styles.xml"]), as: UTF8.self)
         #expect(styles.contains("formatCode=\"@\""))
@@ -62,7 +64,7 @@ struct TemplateCommandTests {
                                             "csv", "-o", "\(out)/br.csv"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let header = try Data(contentsOf: URL(fileURLWithPath: "\(out)/br.csv"))
-        #expect(header == Data("\u{FEFF}national_id *,date_of_birth *,region *,phone_number\r\n".utf8))
+        #expect(header == Data("\u{FEFF}CPF *,Data de nascimento *,UF *,Telefone\r\n".utf8))
         let check = try CommandRunner.run(["validate", "\(out)/br.csv", "--job", "\(out)/br.job.yaml", "--out", out])
         #expect(check.exitCode == 0, "\(check.stderr)")
     }
@@ -73,14 +75,14 @@ struct TemplateCommandTests {
         let out = try CommandRunner.scratchDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/soffice")
-        process.arguments = ["--headless", "--convert-to", "csv", "--outdir", out,
-                             "\(Self.root)/templates/truora-checks/CL-vehicle-national.xlsx"]
+        process.arguments = ["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", out,
+                             "\(Self.root)/templates/es/truora-checks/CL-vehicle-national.xlsx"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         let csv = try String(contentsOfFile: "\(out)/CL-vehicle-national.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("national_id *,license_plate *,driver_license,user_authorized *"))
+        #expect(csv.hasPrefix("RUT *,Placa *,Licencia de conducción,Autoriza consulta *"))
     }
 
     @Test("Truora without a country, or a kind the table does not offer, is a usage error")

@@ -44,7 +44,7 @@ public enum Messages {
     static let listSeparator = "\u{1F}"
 
     /// `template` with `{n}` replaced by the n-th argument.
-    static func fill(_ template: String, _ args: [String], language: Language) -> String {
+    public static func fill(_ template: String, _ args: [String], language: Language) -> String {
         guard template.contains("{") else { return template }
         var result = ""
         var rest = Substring(template)

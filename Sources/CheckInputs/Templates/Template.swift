@@ -1,13 +1,18 @@
-/// A ready-to-fill spreadsheet for one provider, country and check kind: its columns (required
-/// ones marked), what each means, dropdown values, instructions and a job-file skeleton.
+/// A ready-to-fill spreadsheet for one provider, country and check kind, in one language: its
+/// columns (headers in words the column mapper recognises, required ones marked), what each
+/// holds with an example, dropdown values, instructions and a job-file skeleton.
 public struct Template: Sendable {
     /// One column of the template.
     public struct Column: Sendable, Equatable {
-        /// The input name; the header is this plus ` *` when required.
+        /// The mapping target: an input name, or `document_type` / `document_number` (a type
+        /// column routing one number column).
         public var input: String
         /// Required alone (`*`), or as one of alternatives (`alternatives` lists the others).
         public var required: Bool
         public var alternatives: [String]
+        /// The header cell: the column's name in the template's language, ` *` when required.
+        public var header: String
+        /// What the column holds, in the template's language.
         public var summary: String
         /// Dropdown values; empty for free text.
         public var choices: [String]
@@ -15,21 +20,10 @@ public struct Template: Sendable {
         public var isText: Bool
         /// A restriction from the requirement table (`Santiago only`).
         public var restriction: String?
-
-        public var header: String { required ? "\(input) *" : input }
-
+        /// A value of the kind the column takes, for the header note and the instructions.
+        public var example: String?
         /// The header cell's note.
-        public var note: String {
-            var text = summary
-            if required {
-                text += alternatives.isEmpty ? ". Required." : ". Required unless \(alternatives.joined(separator: " or ")) is filled."
-            } else {
-                text += ". Optional."
-            }
-            if let restriction { text += " \(restriction)." }
-            if !choices.isEmpty && choices.count <= 12 { text += " Values: \(choices.joined(separator: ", "))." }
-            return text
-        }
+        public var note: String
     }
 
     /// A template that cannot be made (a country or kind the provider does not offer).
@@ -41,18 +35,43 @@ public struct Template: Sendable {
     public let provider: Provider
     public let country: String?
     public let kind: TruoraRequirements.CheckKind?
+    public let language: Language
     public let columns: [Column]
 
-    /// The template for `provider`; Truora needs a country and a kind.
-    public init(provider: Provider, country: String?, kind: TruoraRequirements.CheckKind?) throws(Problem) {
+    /// The template for `provider`; Truora needs a country and a kind. The language defaults to the country's.
+    public init(provider: Provider, country: String?, kind: TruoraRequirements.CheckKind?,
+                language: Language? = nil) throws(Problem) {
         self.provider = provider
+        let language = language ?? Language.forCountry(country)
+        self.language = language
+        func word(_ key: String) -> String { Words.text(key, language) }
+        func column(_ input: String, required: Bool, alternatives: [String] = [], choices: [String] = [],
+                    isText: Bool, restriction: String? = nil, header: String? = nil, country: String?) -> Column {
+            let name = header ?? word("header.\(input)")
+            let example = Self.example(input, country: country, language: language)
+            var note = word("summary.\(input)") + "."
+            if required {
+                note += " " + (alternatives.isEmpty ? word("note.required")
+                               : Messages.fill(word("note.requiredUnless"), [Message.either(alternatives.map { word("header.\($0)") })],
+                                              language: language))
+            } else {
+                note += " " + word("note.optional")
+            }
+            if let restriction { note += " \(restriction)." }
+            if !choices.isEmpty && choices.count <= 12 {
+                note += " " + Messages.fill(word("note.values"), [choices.joined(separator: ", ")], language: language)
+            }
+            if let example { note += " " + Messages.fill(word("note.example"), [example], language: language) }
+            return Column(input: input, required: required, alternatives: alternatives, header: required ? name + " *" : name,
+                          summary: word("summary.\(input)"), choices: choices, isText: isText, restriction: restriction,
+                          example: example, note: note)
+        }
         switch provider {
         case .trulioo:
             self.country = country
             self.kind = nil
             columns = TruliooField.all.map { field in
-                Column(input: field.role, required: false, alternatives: [], summary: field.summary,
-                       choices: [], isText: field.isIdentifier || field.format == .phone, restriction: nil)
+                column(field.role, required: false, isText: field.isIdentifier || field.format == .phone, country: country)
             }
         case .truoraChecks, .truoraBatch:
             guard let country = country?.uppercased(), TruoraRequirements.countries.contains(country) else {
@@ -69,31 +88,107 @@ public struct Template: Sendable {
             self.country = country
             self.kind = kind
             var columns: [Column] = []
-            func column(_ name: String, required: Bool, alternatives: [String]) -> Column {
+            func input(_ name: String, required: Bool, alternatives: [String]) -> Column {
                 let input = TruoraInput.named(name)!
                 var choices: [String] = []
                 if case .oneOf(let values) = input.format { choices = values }
                 if name == "region" { choices = TruoraInput.brazilRegions }
-                return Column(input: name, required: required, alternatives: alternatives, summary: input.summary,
-                              choices: choices, isText: input.isIdentifier || name == "phone_number",
-                              restriction: requirement.notes[name])
+                return column(name, required: required, alternatives: alternatives, choices: choices,
+                              isText: input.isIdentifier || name == "phone_number",
+                              restriction: requirement.notes[name], header: Self.documentHeader(name, country: country),
+                              country: country)
             }
+            let routed = Self.documentTypes(country: country, kind: kind, requirement: requirement)
             for group in requirement.required {
+                if let routed, group.contains(where: { name in routed.contains { $0.input == name } }) {
+                    if !columns.contains(where: { $0.input == "document_type" }) {
+                        let codes = routed.map(\.code)
+                        var type = column("document_type", required: true, choices: codes, isText: false, country: country)
+                        type.note += " " + routed.map { "\($0.code): \($0.name)" }.joined(separator: "; ") + "."
+                        columns.append(type)
+                        columns.append(column("document_number", required: true, isText: true, country: country))
+                    }
+                    continue
+                }
                 for name in group {
-                    columns.append(column(name, required: true, alternatives: group.filter { $0 != name }))
+                    columns.append(input(name, required: true, alternatives: group.filter { $0 != name }))
                 }
             }
-            for name in requirement.optional where !columns.contains(where: { $0.input == name }) {
-                columns.append(column(name, required: false, alternatives: []))
+            for name in requirement.optional where !columns.contains(where: { $0.input == name })
+                && !(routed?.contains { $0.input == name } ?? false)
+            {
+                columns.append(input(name, required: false, alternatives: []))
             }
             if provider == .truoraChecks {
-                let answers = country == "BR" ? ["sim", "não"] : country == "ALL" ? ["yes", "no"] : ["sí", "no"]
-                columns.append(Column(input: "user_authorized", required: true, alternatives: [],
-                                      summary: "Whether the person authorised this check (Truora requires it); or leave "
-                                          + "the column out and attest consent in the job file",
-                                      choices: answers, isText: false, restriction: nil))
+                let answers = [word("instr.yes"), word("instr.no")]
+                columns.append(column("user_authorized", required: true, choices: answers, isText: false, country: country))
             }
             self.columns = columns
+        }
+    }
+
+    /// The document types a person picks from in a `document_type` column, when the row's ID can be
+    /// more than one document that idbatch treats differently (CO: CC or TI; CE, PPT or PTP for
+    /// foreigners); nil when one ID column says it all (CL's RUT, BR's CPF).
+    static func documentTypes(country: String, kind: TruoraRequirements.CheckKind,
+                              requirement: TruoraRequirements.Requirement) -> [DocumentType]? {
+        guard kind == .personNational || kind == .personForeigner else { return nil }
+        let holder: DocumentType.Holder = kind == .personNational ? .national : .foreigner
+        let inputs = Set(requirement.required.flatMap { $0 })
+        var seen = Set<String>()
+        let types = DocumentType.all.filter { type in
+            type.holder == holder && inputs.contains(type.input) && (type.countries?.contains(country) ?? true)
+                && seen.insert(type.code).inserted
+        }
+        guard types.count >= 2 else { return nil }
+        let differ = Set(types.map(\.input)).count > 1
+            || Set(types.map { IDKind.forInput($0.input, country: country, documentType: $0).map(\.rawValue) ?? "" }).count > 1
+        return differ ? types : nil
+    }
+
+    /// A country's own name for its ID or tax ID column (`RUT`, `CPF`, `NIT`), when it has one.
+    static func documentHeader(_ input: String, country: String) -> String? {
+        guard input == "national_id" || input == "tax_id" else { return nil }
+        let holder: DocumentType.Holder = input == "tax_id" ? .company : .national
+        return DocumentType.all.first { $0.input == input && $0.holder == holder && $0.countries?.contains(country) == true }?
+            .code
+    }
+
+    /// An example value for `input` in `country`.
+    static func example(_ input: String, country: String?, language: Language) -> String? {
+        let byCountry: [String: [String: String]] = [
+            "national_id": ["CO": "1020304050", "CL": "12.345.678-5", "BR": "390.533.447-05", "MX": "GODE561231HDFRRN09",
+                            "PE": "45678912", "CR": "1-0234-0567"],
+            "tax_id": ["CO": "900.123.456-8", "BR": "11.222.333/0001-81", "MX": "GODE561231GR8", "PE": "20123456789"],
+            "license_plate": ["CO": "ABC123", "CL": "BBCC12", "BR": "ABC1D23", "MX": "ABC-123-A", "PE": "A1B-234",
+                              "CR": "BCD123"],
+            "phone_number": ["CO": "+57 300 123 4567", "CL": "+56 9 1234 5678", "BR": "+55 11 91234-5678",
+                             "MX": "+52 55 1234 5678", "PE": "+51 912 345 678", "CR": "+506 8123 4567"],
+        ]
+        if let value = byCountry[input]?[country ?? ""] { return value }
+        switch input {
+        case "document_number": return example("national_id", country: country, language: language) ?? "1020304050"
+        case "document_type": return nil
+        case "foreign_id": return "E123456"
+        case "passport": return "AB1234567"
+        case "ptp", "pep": return "5123456"
+        case "national_id", "national_id_nr", "owner_document_id": return "1020304050"
+        case "tax_id": return "900123456"
+        case "first_name": return "Ana María"
+        case "middle_name": return "Lucía"
+        case "last_name": return language == .pt ? "Souza Lima" : "Pérez Gómez"
+        case "name": return "Ana María Pérez Gómez"
+        case "company_name": return language == .pt ? "Exemplo Ltda." : "Ejemplo S.A.S."
+        case "date_of_birth", "dob": return "1985-04-23"
+        case "issue_date": return "2005-06-15"
+        case "phone_number", "phone": return "+57 300 123 4567"
+        case "email": return "ana@example.com"
+        case "license_plate": return "ABC123"
+        case "vehicle_id": return "3VWFE21C04M000001"
+        case "address_country", "native_country": return country.flatMap { $0 == "ALL" ? nil : $0 } ?? "CO"
+        case "address_zip": return "110111"
+        case "external_customer_id": return "CLIENTE-0001"
+        default: return nil
         }
     }
 
@@ -103,54 +198,62 @@ public struct Template: Sendable {
         return "\(country)-\(kind.rawValue)"
     }
 
-    /// Every template idbatch ships: each Truora country and kind the table offers, for checks and
-    /// batches, and Trulioo's.
-    public static func all() -> [Template] {
+    /// Every template idbatch ships, in `language`: each Truora country and kind the table offers,
+    /// for checks and batches, and Trulioo's.
+    public static func all(language: Language) -> [Template] {
         var result: [Template] = []
         for provider in [Provider.truoraChecks, .truoraBatch] {
             for country in TruoraRequirements.countries {
                 for kind in TruoraRequirements.CheckKind.allCases
                 where TruoraRequirements.requirement(country: country, kind: kind) != nil {
-                    if let template = try? Template(provider: provider, country: country, kind: kind) {
+                    if let template = try? Template(provider: provider, country: country, kind: kind, language: language) {
                         result.append(template)
                     }
                 }
             }
         }
-        if let trulioo = try? Template(provider: .trulioo, country: nil, kind: nil) { result.append(trulioo) }
+        if let trulioo = try? Template(provider: .trulioo, country: nil, kind: nil, language: language) {
+            result.append(trulioo)
+        }
         return result
     }
 
     /// The Instructions sheet: a few lines, then one line per column.
     public var instructions: [[String]] {
-        var rows: [[String]] = [["idbatch template: \(title)"], []]
-        rows.append(["Fill one row per \(kind == .company ? "company" : kind?.type == "vehicle" ? "vehicle" : "person"). "
-                     + "Columns marked * are required; highlighted ones too."])
-        rows.append(["Type IDs as they are printed (dots and dashes are fine); ID columns are formatted as text so "
-                     + "leading zeros survive."])
-        rows.append(["Dates: YYYY-MM-DD, or DD/MM/YYYY with a four-digit year."])
+        func word(_ key: String) -> String { Words.text(key, language) }
+        func fill(_ key: String, _ args: String...) -> String { Messages.fill(word(key), args, language: language) }
+        var rows: [[String]] = [[fill("instr.title", title)], []]
+        let what = kind == .company ? "instr.fillCompany" : kind?.type == "vehicle" ? "instr.fillVehicle" : "instr.fillPerson"
+        rows.append([word(what)])
+        rows.append([word("instr.ids")])
+        rows.append([word("instr.dates")])
+        if columns.contains(where: { $0.input == "document_type" }) { rows.append([word("instr.documentType")]) }
         if provider == .truoraChecks {
-            rows.append(["Consent: Truora requires the person's authorisation. Fill user_authorized, or remove the "
-                         + "column and attest consent in the job file (consent: attested_by)."])
+            rows.append([word("instr.consentChecks")])
         } else if provider == .truoraBatch {
-            rows.append(["Consent: attest in the job file (consent: attested_by) that every person authorised the check."])
+            rows.append([word("instr.consentBatch")])
         }
-        rows.append(["Check the file before any paid call: idbatch validate FILE --job JOB.yaml"])
+        rows.append([word("instr.validate")])
         rows.append([])
-        rows.append(["Column", "Required", "What it holds", "Allowed values"])
+        rows.append([word("instr.column"), word("instr.required"), word("instr.holds"), word("instr.values"),
+                     word("instr.example")])
         for column in columns {
-            let required = column.required ? (column.alternatives.isEmpty ? "yes" : "yes, or \(column.alternatives.joined(separator: " / "))") : "no"
+            let required = column.required
+                ? (column.alternatives.isEmpty ? word("instr.yes")
+                   : fill("instr.yesOr", column.alternatives.map { word("header.\($0)") }.joined(separator: " / ")))
+                : word("instr.no")
             let summary = column.summary + (column.restriction.map { " (\($0))" } ?? "")
-            rows.append([column.input, required, summary, column.choices.joined(separator: ", ")])
+            rows.append([column.header, required, summary, column.choices.joined(separator: ", "), column.example ?? ""])
         }
         return rows
     }
 
     var title: String {
+        func fill(_ key: String, _ args: String...) -> String { Messages.fill(Words.text(key, language), args, language: language) }
         switch provider {
-        case .trulioo: return "Trulioo Workflow Studio init"
-        case .truoraChecks: return "Truora checks, \(country ?? "") \(kind?.rawValue ?? "")"
-        case .truoraBatch: return "Truora batch, \(country ?? "") \(kind?.rawValue ?? "")"
+        case .trulioo: return Words.text("instr.titleTrulioo", language)
+        case .truoraChecks: return fill("instr.titleChecks", country ?? "", kind?.rawValue ?? "")
+        case .truoraBatch: return fill("instr.titleBatch", country ?? "", kind?.rawValue ?? "")
         }
     }
 }

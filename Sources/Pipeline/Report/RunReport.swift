@@ -155,7 +155,7 @@ enum RunReport {
         // Rows wider than the header keep their cells: the result columns start after the widest row.
         let width = max(header.count, plan.width)
         while header.count < width { header.append("") }
-        var options = WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: Set(plan.textColumns))
+        var options = WriteOptions(sheetName: Words.text("summary.reportSheet", plan.outputLanguage), delimiter: plan.delimiter, textColumns: Set(plan.textColumns))
         // The provider's id column is text too, so a long id never turns into a number.
         options.textColumns.insert(width + 4)
         // Widths a person can read: input columns by their header (dates need 11), results by what they hold.
@@ -218,7 +218,7 @@ enum RunReport {
         var counts = ReportCounts()
         let report = try SpreadsheetWriter.open(
             path: plan.reportPath, format: plan.reportFormat,
-            options: WriteOptions(sheetName: "Report", delimiter: plan.delimiter, textColumns: [4]))
+            options: WriteOptions(sheetName: Words.text("summary.reportSheet", plan.outputLanguage), delimiter: plan.delimiter, textColumns: [4]))
         do {
             var header = Row(number: 1)
             for name in resultColumns(plan: plan) { header.append(Cell(text: name, type: .text)) }

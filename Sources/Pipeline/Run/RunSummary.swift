@@ -1,3 +1,4 @@
+import CheckInputs
 import Foundation
 import Spreadsheet
 
@@ -78,49 +79,51 @@ public struct RunSummary: Codable, Sendable, Equatable {
     /// The xlsx report's Summary sheet: outcomes (charted), errors by code, scores and the run.
     static func sheet(plan: ReportPlan, counts: ReportCounts) -> SummarySheet {
         let iso = ISO8601DateFormatter()
+        let language = plan.outputLanguage
+        func word(_ key: String) -> String { Words.text("summary." + key, language) }
         var sections = [
             SummarySheet.Section(
-                title: "Rows by status",
+                title: word("byStatus"),
+                // The statuses are the report's own values (idbatch_status), the same in every language.
                 lines: [("ok", counts.ok), ("failed", counts.failed), ("pending", counts.pending),
                         ("skipped", counts.skipped)].map { SummarySheet.Line($0.0, .number(Double($0.1))) },
                 chart: true),
             SummarySheet.Section(
-                title: "Accounting",
-                lines: [SummarySheet.Line("rows read", .number(Double(counts.rowsRead))),
-                        SummarySheet.Line("rows read = ok + failed + pending + skipped",
-                                          .text(counts.balances ? "yes" : "NO"))]),
+                title: word("accounting"),
+                lines: [SummarySheet.Line(word("rowsRead"), .number(Double(counts.rowsRead))),
+                        SummarySheet.Line(word("balances"), .text(counts.balances ? word("yes") : word("no")))]),
         ]
         if !counts.byCode.isEmpty {
             sections.append(SummarySheet.Section(
-                title: "Rows by error code",
+                title: word("byCode"),
                 lines: counts.byCode.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
         }
         if plan.mode != "trulioo" {
             let buckets = (0..<5).map { RunReport.scoreBucket((Double($0) + 0.5) / 5) }
             sections.append(SummarySheet.Section(
-                title: "Scores of finished checks",
+                title: word("scores"),
                 lines: buckets.map { SummarySheet.Line($0, .number(Double(counts.scores[$0] ?? 0))) }))
         }
         var run: [SummarySheet.Line] = [
-            SummarySheet.Line("file", .text(plan.input)), SummarySheet.Line("file SHA-256", .text(plan.sha256)),
-            SummarySheet.Line("mode", .text(plan.mode + (plan.dryRun ? " (dry run)" : ""))),
-            SummarySheet.Line("country", .text(plan.country ?? "from the rows")),
-            SummarySheet.Line("type", .text(plan.type ?? "from the rows")),
-            SummarySheet.Line("started", .text(iso.string(from: plan.startedAt))),
-            SummarySheet.Line("finished", .text(iso.string(from: plan.finishedAt ?? Date()))),
+            SummarySheet.Line(word("file"), .text(plan.input)), SummarySheet.Line(word("sha256"), .text(plan.sha256)),
+            SummarySheet.Line(word("mode"), .text(plan.mode + (plan.dryRun ? " (\(word("dryRun")))" : ""))),
+            SummarySheet.Line(word("country"), .text(plan.country ?? word("fromRows"))),
+            SummarySheet.Line(word("type"), .text(plan.type ?? word("fromRows"))),
+            SummarySheet.Line(word("started"), .text(iso.string(from: plan.startedAt))),
+            SummarySheet.Line(word("finished"), .text(iso.string(from: plan.finishedAt ?? Date()))),
         ]
         for (kind, count) in plan.requests.sorted(by: { $0.key < $1.key }) {
-            run.append(SummarySheet.Line("requests: \(kind)", .number(Double(count))))
+            run.append(SummarySheet.Line("\(word("requests")): \(kind)", .number(Double(count))))
         }
         for (kind, count) in plan.wouldBill.sorted(by: { $0.key < $1.key }) {
-            run.append(SummarySheet.Line("would bill: \(kind)", .number(Double(count))))
+            run.append(SummarySheet.Line("\(word("wouldBill")): \(kind)", .number(Double(count))))
         }
-        sections.append(SummarySheet.Section(title: "Run", lines: run))
+        sections.append(SummarySheet.Section(title: word("run"), lines: run))
         if let warnings = plan.warnings, !warnings.isEmpty {
-            sections.append(SummarySheet.Section(title: "Warnings",
-                                                 lines: warnings.map { SummarySheet.Line("warning", .text($0)) }))
+            sections.append(SummarySheet.Section(title: word("warnings"),
+                                                 lines: warnings.map { SummarySheet.Line(word("warning"), .text($0)) }))
         }
-        return SummarySheet(name: "Summary", sections: sections)
+        return SummarySheet(name: word("sheet"), sections: sections)
     }
 }

@@ -23,6 +23,8 @@ public final class XLSXWriter {
         public var headerNotes: [Int: String] = [:]
         /// A dropdown (list data validation) under the header, by 0-based column.
         public var choices: [Int: [String]] = [:]
+        /// What a dropdown says when its cell is selected, and when a value off the list is typed.
+        public var choicePrompt: ChoicePrompt?
         /// Header cells drawn with a fill, to mark required columns.
         public var highlightedColumns: Set<Int> = []
         /// Column widths in characters, by 0-based column.
@@ -51,6 +53,21 @@ public final class XLSXWriter {
         /// Notes, dropdowns and extra sheets need the whole workbook in memory (no constant-memory mode).
         var needsMemoryMode: Bool {
             sharedStrings || !headerNotes.isEmpty || !choices.isEmpty || !extraSheets.isEmpty || cellNotes
+        }
+    }
+
+    /// The texts of a dropdown (Excel caps titles at 32 characters and messages at 255).
+    public struct ChoicePrompt: Sendable {
+        public var title: String
+        public var message: String
+        public var errorTitle: String
+        public var errorMessage: String
+
+        public init(title: String, message: String, errorTitle: String, errorMessage: String) {
+            self.title = String(title.prefix(32))
+            self.message = String(message.prefix(255))
+            self.errorTitle = String(errorTitle.prefix(32))
+            self.errorMessage = String(errorMessage.prefix(255))
         }
     }
 
@@ -177,9 +194,19 @@ public final class XLSXWriter {
             let joined = values.joined(separator: ",")
             var formula: UnsafeMutablePointer<CChar>?
             var list: [UnsafeMutablePointer<CChar>?] = []
+            var prompts: [UnsafeMutablePointer<CChar>?] = []
             defer {
                 free(formula)
                 list.forEach { free($0) }
+                prompts.forEach { free($0) }
+            }
+            if let prompt = options.choicePrompt {
+                let texts: [String] = [prompt.title, prompt.message, prompt.errorTitle, prompt.errorMessage]
+                prompts = texts.map { strdup($0) }
+                validation.input_title = prompts[0]
+                validation.input_message = prompts[1]
+                validation.error_title = prompts[2]
+                validation.error_message = prompts[3]
             }
             if joined.utf8.count <= 255 && !values.contains(where: { $0.contains(",") }) {
                 list = values.map { strdup($0) } + [nil]

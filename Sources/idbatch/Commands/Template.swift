@@ -8,11 +8,14 @@ struct TemplateCommand: ParsableCommand {
         commandName: "template",
         abstract: "Write a ready-to-fill spreadsheet (or a job-file skeleton) for a provider, country and type.",
         discussion: """
-            xlsx templates have a header of input names (required ones marked * and highlighted), ID \
-            columns formatted as text, dropdowns for enumerated inputs, a note on each header cell and an \
+            xlsx templates have a header in the chosen language, in words idbatch maps with no flags \
+            (required columns marked * and highlighted), a document-type dropdown where the ID can be \
+            more than one document, a consent column with yes/no for truora-checks, ID columns formatted \
+            as text, dropdowns for enumerated inputs, a note with an example on each header cell and an \
             Instructions sheet. CSV templates get the header and a commented job file beside them \
             (FILE.job.yaml). --type takes person, vehicle, company or a table column such as \
-            person-foreigner. --all DIR writes every template idbatch ships (as in templates/).
+            person-foreigner. --all DIR writes every template idbatch ships in every language, as \
+            DIR/LANG/PROVIDER/NAME.xlsx (as in templates/).
             """
     )
 
@@ -25,6 +28,8 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("person, vehicle, company, or person-national, person-foreigner, vehicle-national, "
                                + "vehicle-foreigner.", valueName: "T"))
     var type: String?
+
+    @OptionGroup var language: LanguageOption
 
     @Option(help: "xlsx or csv.")
     var format: SpreadsheetFormat = .xlsx
@@ -46,18 +51,23 @@ struct TemplateCommand: ParsableCommand {
         if let all {
             try OutputFolder.ensure(all)
             var count = 0
-            for template in Template.all() {
-                let folder = "\(all)/\(template.provider.rawValue)"
-                try OutputFolder.ensure(folder)
-                try Self.write(template, format: .xlsx, to: "\(folder)/\(template.name).xlsx")
-                count += 1
+            for language in language.lang.map({ [$0] }) ?? Language.allCases {
+                for template in Template.all(language: language) {
+                    let folder = "\(all)/\(language.rawValue)/\(template.provider.rawValue)"
+                    try OutputFolder.ensure("\(all)/\(language.rawValue)")
+                    try OutputFolder.ensure(folder)
+                    try Self.write(template, format: .xlsx, to: "\(folder)/\(template.name).xlsx")
+                    count += 1
+                }
             }
             Console.note("wrote \(count) templates to \(all)")
             return
         }
         let template: Template
         do {
-            template = try Template(provider: provider!, country: country.flatMap(ValueText.country), kind: try kind())
+            let country = country.flatMap(ValueText.country)
+            template = try Template(provider: provider!, country: country, kind: try kind(),
+                                    language: language.resolve(job: nil, country: country))
         } catch let problem as Template.Problem {
             throw ValidationError(problem.message)
         }
@@ -88,17 +98,26 @@ struct TemplateCommand: ParsableCommand {
         var header = Row(number: 1)
         for column in template.columns { header.append(Cell(text: column.header, type: .text)) }
         do {
-            var options = WriteOptions(sheetName: template.provider == .trulioo ? "Personas" : "Checks")
+            let language = template.language
+            func word(_ key: String) -> String { Words.text(key, language) }
+            var options = WriteOptions(sheetName: template.provider == .trulioo
+                ? (language == .pt ? "Pessoas" : language == .es ? "Personas" : "People")
+                : (language == .pt ? "Consultas" : language == .es ? "Consultas" : "Checks"))
             if format == .xlsx {
                 for (index, column) in template.columns.enumerated() {
                     if column.isText { options.textColumns.insert(index) }
                     if !column.choices.isEmpty { options.xlsx.choices[index] = column.choices }
                     if column.required { options.xlsx.highlightedColumns.insert(index) }
                     options.xlsx.headerNotes[index] = column.note
-                    options.xlsx.columnWidths[index] = max(14, Double(column.header.count) + 4)
+                    // Wide enough for the header (and its filter button), the example and the longest choice.
+                    let longest = ([column.header, column.example ?? ""] + column.choices.prefix(40)).map(\.count).max() ?? 0
+                    options.xlsx.columnWidths[index] = min(40, max(14, Double(longest) + 4))
                 }
-                options.xlsx.extraSheets = [XLSXWriter.ExtraSheet(name: "Instructions", rows: template.instructions,
-                                                                  widths: [24, 24, 80, 40])]
+                options.xlsx.choicePrompt = XLSXWriter.ChoicePrompt(
+                    title: word("prompt.title"), message: word("prompt.message"),
+                    errorTitle: word("prompt.errorTitle"), errorMessage: word("prompt.errorMessage"))
+                options.xlsx.extraSheets = [XLSXWriter.ExtraSheet(name: word("instr.sheet"), rows: template.instructions,
+                                                                  widths: [34, 22, 70, 30, 24])]
                 options.xlsx.reproducible = true
             }
             try SpreadsheetWriter.open(path: path, format: format, options: options).writeAll([header])
