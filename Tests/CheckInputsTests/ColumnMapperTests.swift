@@ -1,4 +1,4 @@
-import CheckInputs
+@testable import CheckInputs
 import Testing
 
 /// Mapping on headers as people write them.
@@ -131,5 +131,52 @@ struct DocumentTypeTests {
     func unknown() {
         #expect(DocumentType.lookup("XX", country: "CO") == nil)
         #expect(DocumentType.lookup("", country: nil) == nil)
+    }
+}
+
+/// Headers as people write them, mapped by rules on their words, never onto a wrong input.
+@Suite("headers as people really write them")
+struct HeaderRuleTests {
+    func explain(_ header: String) -> ColumnMapper.Explanation { ColumnMapper.explain(header) }
+
+    @Test("abbreviations, ordinals, qualifiers, parties and one-letter typos map, and say how", arguments: [
+        ("AP_MATERNO", "last_name.2"), ("AP_PATERNO", "last_name.1"), ("NUM_DOC", "document_number"),
+        ("TIPO_DOC_IDENT", "document_type"), ("Tel", "phone_number"), ("Fono", "phone_number"),
+        ("Cel", "phone_number"), ("FEC_NAC", "date_of_birth"), ("2do Apellido", "last_name.2"),
+        ("1º Nombre", "first_name"), ("1er Nombre", "first_name"), ("Nº documento del cliente", "document_number"),
+        ("RUT empresa contratante", "tax_id"), ("Celular de contacto", "phone_number"),
+        ("Razón social del proveedor", "company_name"), ("NIT de la empresa", "tax_id"),
+        ("Nombre de la empresa", "company_name"), ("Fecha de nacimeinto", "date_of_birth"),
+        ("Apelidos", "last_name"), ("Correo electronicp", "email"), ("Cedula ", "national_id"),
+        ("Número de documento de identidad", "document_number"),
+    ])
+    func mapped(header: String, concept: String) {
+        guard case .mapped(let found, let how) = explain(header) else {
+            Issue.record("'\(header)' is not mapped: \(explain(header))")
+            return
+        }
+        #expect(found == concept, "'\(header)' → \(found) (\(how.rawValue))")
+    }
+
+    @Test("someone else's field, a second one, or a typo between two inputs stays unmapped", arguments: [
+        "Teléfono de la madre", "Teléfono 2", "Celular de emergencia", "Teléfono de la empresa", "Código postal del cliente",
+        "Observaciones", "Estado civil", "Sexo",
+    ])
+    func unmapped(header: String) {
+        if case .mapped(let concept, let how) = explain(header), !(header == "Código postal del cliente" && concept == "address_zip") {
+            Issue.record("'\(header)' maps to \(concept) (\(how.rawValue))")
+        }
+    }
+
+    @Test("a second phone and a company's phone say why they are left out")
+    func hints() throws {
+        let mapping = try ColumnMapper(provider: .truoraChecks).map(header: ["Cédula", "Teléfono", "Teléfono 2",
+                                                                              "Teléfono de la empresa"])
+        #expect(mapping.matches.map(\.input) == ["national_id", "phone_number"])
+        #expect(mapping.unmapped.map(\.reason) == ["a second phone_number column (number 2); map it with --map if it is the one to send",
+                                                   "it names the company's phone_number, not the person's"])
+        let typo = try ColumnMapper(provider: .truoraChecks).map(header: ["Fecha de nacimeinto"])
+        #expect(typo.matches.first?.how == .corrected)
+        #expect(try ColumnMapper(provider: .truoraChecks).map(header: ["AP_MATERNO", "AP_PATERNO"]).matches.allSatisfy { $0.how == .rules })
     }
 }

@@ -26,12 +26,40 @@ public struct ColumnMapper: Sendable {
         "colaborador", "colaboradora", "cliente", "empleado", "empleada", "persona", "candidato", "candidata",
         "titular", "usuario", "usuaria", "trabajador", "trabajadora", "funcionario", "funcionaria", "postulante",
         "solicitante", "aspirante", "afiliado", "afiliada", "asociado", "asociada", "contratista", "conductor",
-        "proveedor", "pessoa", "colaboradores", "empleados", "clientes", "usuario final",
+        "proveedor", "pessoa", "colaboradores", "empleados", "clientes", "usuario final", "contacto", "contato",
     ]
+
+    /// Abbreviations people write in headers and system exports, spelt out (`AP_MATERNO`, `NUM_DOC`).
+    static let abbreviations: [String: String] = [
+        "ap": "apellido", "apel": "apellido", "apell": "apellido", "apd": "apellido", "nom": "nombre", "nomb": "nombre",
+        "doc": "documento", "docto": "documento", "dcto": "documento", "ident": "identificacion",
+        "identif": "identificacion", "tel": "telefono", "telf": "telefono", "tlf": "telefono", "fono": "telefono",
+        "cel": "celular", "mov": "movil", "nac": "nacimiento", "nacim": "nacimiento", "fec": "fecha", "fch": "fecha",
+        "dt": "data", "dir": "direccion", "pat": "paterno", "mat": "materno", "exp": "expedicion", "emp": "empresa",
+        "tp": "tipo", "cod": "codigo", "ciud": "ciudad",
+    ]
+
+    /// Ordinals before or after a field (`1º Nombre`, `2do Apellido`, `Teléfono 2`): 1 or 2 and more.
+    static func ordinal(_ word: String) -> Int? {
+        switch word {
+        case "1", "1er", "1ro", "1o", "1a", "1ra", "primer", "primero", "primera", "primeiro": return 1
+        case "2", "2do", "2o", "2a", "2da", "segundo", "segunda": return 2
+        default:
+            guard let first = word.first, first.isNumber, let n = Int(word.prefix { $0.isNumber }), n > 0 else { return nil }
+            return word.dropFirst(String(n).count).count <= 2 ? n : nil
+        }
+    }
+
+    /// Words that say an ID or a name is a company's (`RUT empresa contratante`, `Razón social del proveedor`).
+    static let companyWords: Set<String> = ["empresa", "compania", "contratante", "sociedad", "comercio", "negocio",
+                                            "companhia", "firma", "entidad", "organizacion"]
+
+    /// Words that only qualify a document (`Tipo de documento de identidad`).
+    static let qualifierWords: Set<String> = ["identidad", "identificacion", "personal", "oficial", "identidade"]
 
     /// Words naming someone or something else; a header holding one is never matched loosely.
     static let otherSubjectWords: Set<String> = [
-        "madre", "mae", "padre", "pai", "conyuge", "esposo", "esposa", "contacto", "contato", "emergencia",
+        "madre", "mae", "padre", "pai", "conyuge", "esposo", "esposa", "emergencia",
         "acudiente", "responsavel", "responsable", "familiar", "beneficiario", "hijo", "hija", "filho", "filha",
         "tutor", "apoderado", "representante", "referido", "referencia", "propietario", "codeudor", "fiador",
         "postal", "cep", "zip", "empresa", "jefe", "supervisor",
@@ -88,7 +116,14 @@ public struct ColumnMapper: Sendable {
         for (index, text) in header.enumerated() where assigned[index] == nil {
             let trimmed = text.trimmed
             if trimmed.isEmpty || trimmed.lowercased().hasPrefix("idbatch_") { continue }
-            guard let (concept, how) = Self.match(trimmed) else { continue }
+            let concept: String, how: ColumnMapping.How
+            switch Self.explain(trimmed) {
+            case .mapped(let found, let foundHow): (concept, how) = (found, foundHow)
+            case .hint(let hint):
+                reasons[index] = hint
+                continue
+            case .none: continue
+            }
             guard let target = HeaderAliases.target(for: concept, provider: provider) else {
                 reasons[index] = "\(provider.rawValue) has no input for it"
                 continue
@@ -150,19 +185,94 @@ public struct ColumnMapper: Sendable {
         return ColumnMapping(matches: matches.sorted { $0.index < $1.index }, unmapped: unmapped)
     }
 
+    /// What a header maps to: a concept and how it matched, a hint why it is left unmapped, or nothing.
+    enum Explanation: Equatable {
+        case mapped(String, ColumnMapping.How)
+        case hint(String)
+        case none
+    }
+
     /// The concept a header names and how it matched, or nil.
     static func match(_ header: String) -> (String, ColumnMapping.How)? {
-        if let concept = HeaderAliases.byExactAlias[header.lowercased()] { return (concept, .alias) }
+        if case .mapped(let concept, let how) = explain(header) { return (concept, how) }
+        return nil
+    }
+
+    /// Aliases first, then the header's words as written, then rules on the words (abbreviations,
+    /// ordinals, qualifiers, a company's ID), then one letter off a known header. A header that
+    /// could mean two inputs, or names someone else's field, stays unmapped with a hint.
+    static func explain(_ header: String) -> Explanation {
+        if let concept = HeaderAliases.byExactAlias[header.lowercased()] { return .mapped(concept, .alias) }
         let words = key(header).split(separator: " ").map(String.init)
-        guard !words.isEmpty else { return nil }
-        if let concept = aliasKeys[words.joined(separator: " ")] { return (concept, .normalised) }
-        // `Cédula del colaborador`: drop trailing words that only say whose document it is, unless the
-        // header names another person or thing (`Teléfono de la madre`, `Código postal`).
+        guard !words.isEmpty else { return .none }
+        if let concept = byWords(words) { return .mapped(concept, .normalised) }
+
+        // Rules: spell out abbreviations, drop fillers again (`NUM_DOC` → `documento`).
+        var expanded = words.map { abbreviations[$0] ?? $0 }.filter { !fillerWords.contains($0) }
+        if expanded.isEmpty { expanded = words }
+        // An ordinal: the first of a field is the field; a second one is not the one to send.
+        if let index = expanded.firstIndex(where: { ordinal($0) != nil }), expanded.count > 1 {
+            let n = ordinal(expanded[index])!
+            var rest = expanded
+            rest.remove(at: index)
+            let spelled = [n == 1 ? "primer" : "segundo"] + rest
+            if let concept = byWords(spelled) { return .mapped(concept, .rules) }
+            guard let concept = byWords(rest) else { return .none }
+            if n == 1 { return .mapped(concept, .rules) }
+            return .hint("a second \(concept) column (number \(n)); map it with --map if it is the one to send")
+        }
+        // A company's ID or name (`RUT empresa contratante`, `Nombre de la empresa`).
+        if expanded.contains(where: companyWords.contains) {
+            let rest = expanded.filter { !companyWords.contains($0) }
+            guard let concept = rest.isEmpty ? nil : byWords(rest) else { return .none }
+            switch concept {
+            case "national_id", "document_number", "tax_id": return .mapped("tax_id", .rules)
+            case "name", "company_name", "first_name": return .mapped("company_name", .rules)
+            default: return .hint("it names the company's \(concept), not the person's")
+            }
+        }
+        if let concept = byWords(expanded) { return .mapped(concept, expanded == words ? .normalised : .rules) }
+        // A qualifier after the document (`TIPO_DOC_IDENT`, `Número de documento de identidad`).
+        var unqualified = expanded
+        while unqualified.count > 1, let last = unqualified.last, qualifierWords.contains(last) { unqualified.removeLast() }
+        if unqualified.count < expanded.count, let concept = byWords(unqualified) { return .mapped(concept, .rules) }
+
+        // One letter off a known header: mapped when every such header means the same input.
+        let joined = expanded.joined(separator: " ")
+        guard joined.count >= 6, !words.contains(where: otherSubjectWords.contains) else { return .none }
+        let near = Set(aliasKeys.compactMap { alias, concept in
+            abs(alias.count - joined.count) <= 1 && alias.count >= 6 && isOneEditAway(alias, joined) ? concept : nil
+        })
+        if near.count == 1 { return .mapped(near.first!, .corrected) }
+        if near.count > 1 {
+            return .hint("one letter off headers for \(near.sorted().joined(separator: " and ")); map it with --map")
+        }
+        return .none
+    }
+
+    /// The concept of a header's words, dropping trailing words that only say whose field it is
+    /// (`Cédula del colaborador`), unless the header names another person or thing
+    /// (`Teléfono de la madre`, `Código postal`).
+    private static func byWords(_ words: [String]) -> String? {
+        if let concept = aliasKeys[words.joined(separator: " ")] { return concept }
         guard !words.contains(where: otherSubjectWords.contains) else { return nil }
         var trimmed = words
         while trimmed.count > 1, let last = trimmed.last, subjectWords.contains(last) { trimmed.removeLast() }
-        guard trimmed.count < words.count, let concept = aliasKeys[trimmed.joined(separator: " ")] else { return nil }
-        return (concept, .normalised)
+        guard trimmed.count < words.count else { return nil }
+        return aliasKeys[trimmed.joined(separator: " ")]
+    }
+
+    /// One substitution, insertion, deletion or swap of neighbours apart (Damerau), and not equal.
+    static func isOneEditAway(_ a: String, _ b: String) -> Bool {
+        let a = Array(a), b = Array(b)
+        guard a != b, abs(a.count - b.count) <= 1 else { return false }
+        var i = 0
+        while i < min(a.count, b.count), a[i] == b[i] { i += 1 }
+        if a.count == b.count {
+            if a[(i + 1)...] == b[(i + 1)...] { return true }
+            return i + 1 < a.count && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)...] == b[(i + 2)...]
+        }
+        return a.count > b.count ? a[(i + 1)...] == b[i...] : a[i...] == b[(i + 1)...]
     }
 
     /// ", did you mean X?" when a target is close to a real one.

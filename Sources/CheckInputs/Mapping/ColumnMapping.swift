@@ -44,6 +44,11 @@ public struct ColumnMapping: Sendable {
         case explicit
         case alias
         case normalised
+        /// By rules on the words: abbreviations spelt out (`AP_MATERNO`), an ordinal (`1º Nombre`),
+        /// a qualifier dropped (`TIPO_DOC_IDENT`), a company's ID (`RUT empresa contratante`).
+        case rules
+        /// One letter off a known header (a typo or two letters swapped).
+        case corrected
     }
 
     /// One mapped column.
