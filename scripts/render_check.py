@@ -6,6 +6,7 @@ it with openpyxl. Prints one JSON object:
   marked      {"B3": "the note", ...}: cells of the first sheet drawn with a fill, with their note
   notes       {"A1": "the note", ...}: every cell of the first sheet that has a note
   header      the coordinates of the first sheet's header cells
+  dates       {"F2": "dd/mm/yyyy", ...}: the first sheet's date cells and their number format
   frozen      the first sheet's freeze pane ("A2" for a frozen header), autofilter its range
   pdf, png    where the rendering went (in --out)
 
@@ -36,9 +37,11 @@ def main():
     args = parser.parse_args()
     book = openpyxl.load_workbook(args.file)
     sheet = book.worksheets[0]
-    marked, notes = {}, {}
+    marked, notes, dates = {}, {}, {}
     for row in sheet.iter_rows():
         for cell in row:
+            if cell.is_date:
+                dates[cell.coordinate] = cell.number_format
             fill = cell.fill
             filled = fill is not None and fill.fill_type == "solid" and cell.row > 1
             note = cell.comment.text if cell.comment else None
@@ -47,7 +50,7 @@ def main():
             if note is not None:
                 notes[cell.coordinate] = note
     header = [c.coordinate for c in next(sheet.iter_rows(min_row=1, max_row=1)) if c.value not in (None, "")]
-    result = {"marked": marked, "notes": notes, "header": header, "frozen": sheet.freeze_panes,
+    result = {"marked": marked, "notes": notes, "header": header, "dates": dates, "frozen": sheet.freeze_panes,
               "autofilter": sheet.auto_filter.ref,
               "widths": {k: v.width for k, v in sheet.column_dimensions.items() if v.width}}
     if not args.no_render:

@@ -6,6 +6,8 @@ public protocol RowWriter: AnyObject {
     /// Writes a row with some cells marked for a person's eye (xlsx: filled, with a note each;
     /// other formats write the row as it is).
     func write(_ row: Row, marks: [Int: String]) throws
+    /// Shows the dates of `column` in `format` from now on (xlsx; other formats write ISO dates).
+    func useDateFormat(_ format: NumberFormatRef, column: Int)
     /// Adds a sheet of figures after the rows (xlsx only; other formats have one sheet and ignore it).
     func addSummary(_ summary: SummarySheet) throws
     func close() throws
@@ -21,6 +23,8 @@ extension CSVWriter: RowWriter {
     }
 
     public func write(_ row: Row, marks: [Int: String]) throws { try write(row) }
+
+    public func useDateFormat(_ format: NumberFormatRef, column: Int) {}
 }
 
 extension RowWriter {

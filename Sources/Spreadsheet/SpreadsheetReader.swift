@@ -139,6 +139,12 @@ public final class SpreadsheetReader {
     }
 
     /// Things a person should know about how the file was read (encoding fallbacks, ragged rows).
+    /// The number format of the last date cell read in `column` (0-based): xlsx only.
+    public func dateFormat(column: Int) -> NumberFormatRef? {
+        if case .xlsx(_, let reader) = source { return reader.dateFormat(column: column) }
+        return nil
+    }
+
     public var warnings: [String] {
         guard case .csv(let reader) = source else { return [] }
         var result = reader.warnings

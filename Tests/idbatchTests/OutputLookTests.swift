@@ -60,6 +60,9 @@ struct OutputLookTests {
         #expect(Set(notes.keys) == Self.failingCells)
         #expect(notes["I8"] == "la persona no autorizó la consulta (user_authorized es no)")
         #expect(notes["F6"] == "date_of_birth no es una fecha que exista en el calendario")
+        // Dates stay dates, shown as the input showed them (its cells are dd/mm/yyyy).
+        let dates = try #require(look["dates"] as? [String: String])
+        #expect(dates.count == 6 && Set(dates.values) == ["dd/mm/yyyy"], "\(dates)")
         #expect(look["frozen"] as? String == "A2")
         #expect(look["autofilter"] as? String == "A1:L10")
         if Self.hasLibreOffice {

@@ -17,6 +17,10 @@ public final class ErrorFile {
     private let positions: [String: Int]
     private var scratch = Row(number: 0)
     public private(set) var rows = 0
+    /// The input's date format of an input column (0-based), so dates look as they did there.
+    public var dateFormats: ((Int) -> NumberFormatRef?)?
+    /// Written columns whose date format has been looked up.
+    private var formatted: Set<Int> = []
 
     /// Starts an error file at `path` in `format` with `header` (the input's header cells).
     /// `textColumns` (0-based input columns) are written as text in xlsx so IDs keep their zeros.
@@ -62,8 +66,13 @@ public final class ErrorFile {
     /// the code, and each message with the column it blames (the first is `idbatch_error_column`).
     public func add(_ row: Row, code: String, blame: [Blame]) throws {
         scratch.reset(number: row.number)
-        for index in kept {
-            scratch.append(index < row.count ? row[index] : Cell.empty)
+        for (position, index) in kept.enumerated() {
+            let cell = index < row.count ? row[index] : Cell.empty
+            if cell.type == .date, let dateFormats, !formatted.contains(position), let format = dateFormats(index) {
+                formatted.insert(position)
+                writer.useDateFormat(format, column: position)
+            }
+            scratch.append(cell)
         }
         scratch.append(Cell(text: code, type: .text))
         scratch.append(Cell(text: blame.first?.column ?? "", type: .text))

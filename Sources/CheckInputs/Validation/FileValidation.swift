@@ -115,6 +115,9 @@ public final class ValidatedRows {
         summary.dateOrders = validator?.dateOrderByColumn ?? []
     }
 
+    /// The input's number format for the dates of `column` (0-based), as last read (xlsx only).
+    public func dateFormat(column: Int) -> NumberFormatRef? { reader?.dateFormat(column: column) }
+
     /// The next non-blank row after the header and what validation made of it; nil at the end.
     public func next() throws -> (Row, RowOutcome)? {
         guard let reader else { return nil }

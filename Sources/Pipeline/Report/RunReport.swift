@@ -171,6 +171,7 @@ enum RunReport {
             errors = try ErrorFile(path: plan.errorsPath, format: plan.inputFormat, header: header,
                                    delimiter: plan.delimiter, textColumns: Set(plan.textColumns),
                                    sheetName: reader.sheetName, language: plan.outputLanguage)
+            errors?.dateFormats = { reader.dateFormat(column: $0) }
             var headerOut = Row(number: 1)
             for text in header { headerOut.append(Cell(text: text, type: .text)) }
             for name in columns { headerOut.append(Cell(text: name, type: .text)) }

@@ -77,10 +77,13 @@ public enum ValidationJob {
         do {
             errors = try ErrorFile(path: errorsPath, format: file.format, header: file.header, delimiter: file.delimiter,
                                    textColumns: file.mapping.textColumns, sheetName: file.sheetName, language: language)
-            counts = try file.validate { row, outcome in
+            let rows = try file.rows()
+            errors?.dateFormats = { rows.dateFormat(column: $0) }
+            while let (row, outcome) = try rows.next() {
                 if !outcome.isValid { try errors?.add(row, outcome: outcome) }
                 observe(row.number)
             }
+            counts = rows.summary
             if counts.failed > 0 {
                 try errors?.close()
             } else {

@@ -18,6 +18,8 @@ final class XLSXSheetReader {
     private let ring: HandoffRing<CellBatch>
     private let strings: SharedStrings
     private var resolver: CellResolver
+    /// Each cell style's number format, for ``dateFormat(column:)``.
+    private let formats: [NumberFormatRef]
     private var thread: pthread_t?
     /// The batch being read (owned by this thread until the next `ring.next()`), and its next row.
     private var cells: RawCells?
@@ -32,6 +34,7 @@ final class XLSXSheetReader {
             throw SpreadsheetError(.missingPart, "the part of sheet '\(sheet.name)' is missing", part: sheet.part)
         }
         let styles = try workbook.styles()
+        formats = styles.formats
         strings = try workbook.sharedStrings()
         resolver = CellResolver(strings: strings, styles: styles, date1904: workbook.date1904,
                                 maxCellCharacters: workbook.archive.limits.maxCellCharacters)
@@ -72,6 +75,13 @@ final class XLSXSheetReader {
     /// Bytes of the parts the rows so far came from: the sheet XML parsed and the shared strings
     /// loaded. What the rows expand to is measured against this.
     var sourceBytes: Int64 { Int64(sheetBytes) + Int64(resolver.stringBytesLoaded) }
+
+    /// The number format of the last date cell read in `column` (0-based), if any.
+    func dateFormat(column: Int) -> NumberFormatRef? {
+        guard column < resolver.dateStyles.count else { return nil }
+        let style = Int(resolver.dateStyles[column])
+        return style >= 0 && style < formats.count ? formats[style] : nil
+    }
 }
 
 /// Cells as the sheet stores them, before they become text: what the parsing thread hands over.
@@ -345,6 +355,8 @@ private struct CellResolver {
     let styleKinds: UnsafeMutableBufferPointer<NumberText.DateKind>
     let date1904: Bool
     let maxCellCharacters: Int
+    /// The style of the last date cell seen in each column (-1: none yet).
+    var dateStyles: [Int32] = []
 
     init(strings: SharedStrings, styles: CellStyles, date1904: Bool, maxCellCharacters: Int) {
         self.strings = strings
@@ -434,6 +446,8 @@ private struct CellResolver {
                 NumberText.appendDate(serial: serial, kind: kind, date1904: date1904, to: &row.bytes)
             {
                 type = .date
+                if column >= dateStyles.count { dateStyles += Array(repeating: -1, count: column + 1 - dateStyles.count) }
+                dateStyles[column] = Int32(style)
             } else {
                 type = .number
                 lost = NumberText.appendNumber(value, to: &row.bytes)

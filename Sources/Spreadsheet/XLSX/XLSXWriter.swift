@@ -102,6 +102,9 @@ public final class XLSXWriter {
     private var widest = 0
     /// The longest cell seen in each column, in characters, when widths are fitted.
     private var fitted: [Int] = []
+    /// Dates of these columns are shown in the input's own format: plain and marked.
+    private var columnDateFormats: [Int: (plain: UnsafeMutablePointer<lxw_format>, marked: UnsafeMutablePointer<lxw_format>)] = [:]
+    private var formatsByRef: [NumberFormatRef: (plain: UnsafeMutablePointer<lxw_format>, marked: UnsafeMutablePointer<lxw_format>)] = [:]
     /// Scratch memory for the NUL-terminated copy libxlsxwriter needs of each string.
     private var scratch = ByteBuffer(capacity: 4096)
 
@@ -260,6 +263,29 @@ public final class XLSXWriter {
         return cleaned.isEmpty ? "Sheet1" : cleaned
     }
 
+    /// Shows the dates of `column` in `format` from now on: a built-in id (the reader's locale decides
+    /// how 14 looks) or a custom code. Date-times and times keep their own formats.
+    public func useDateFormat(_ format: NumberFormatRef, column: Int) {
+        guard let workbook, columnDateFormats[column] == nil, (14...17).contains(format.id) || format.code != nil else { return }
+        if let known = formatsByRef[format] {
+            columnDateFormats[column] = known
+            return
+        }
+        let pair = [false, true].map { marked -> UnsafeMutablePointer<lxw_format> in
+            let made = workbook_add_format(workbook)!
+            if let code = format.code { format_set_num_format(made, code) } else { format_set_num_format_index(made, UInt8(format.id)) }
+            if marked {
+                format_set_bg_color(made, 0xFFC7CE)
+                format_set_font_color(made, 0x9C0006)
+                format_set_border(made, UInt8(LXW_BORDER_THIN.rawValue))
+                format_set_border_color(made, 0xC00000)
+            }
+            return made
+        }
+        formatsByRef[format] = (pair[0], pair[1])
+        columnDateFormats[column] = (pair[0], pair[1])
+    }
+
     /// Writes the next row; the first one is the header when `options.header` is set.
     public func write(_ row: Row) throws {
         try write(row, marks: [:])
@@ -292,8 +318,9 @@ public final class XLSXWriter {
                 case (false, .number):
                     status = writeNumber(bytes, rowIndex, column, format: markFormats[0], scratch: &scratch)
                 case (false, .date):
-                    status = writeDate(bytes, rowIndex, column, formats: (markFormats[2], markFormats[3]),
-                                       scratch: &scratch)
+                    status = writeDate(bytes, rowIndex, column,
+                                       formats: (columnDateFormats[column]?.marked ?? markFormats[2], markFormats[3]),
+                                       fallback: markFormats[0], scratch: &scratch)
                 default:
                     status = writeString(bytes, rowIndex, column, format: markFormats[isText ? 1 : 0], scratch: &scratch)
                 }
@@ -310,7 +337,9 @@ public final class XLSXWriter {
                     let yes = bytes.first == UInt8(ascii: "T") || bytes.first == UInt8(ascii: "t")
                     status = worksheet_write_boolean(worksheet, rowIndex, lxw_col_t(column), yes ? 1 : 0, nil)
                 case .date:
-                    status = writeDate(bytes, rowIndex, column, scratch: &scratch)
+                    let own = columnDateFormats.isEmpty ? nil : columnDateFormats[column]
+                    status = writeDate(bytes, rowIndex, column, formats: own.map { ($0.plain, dateTimeFormat) },
+                                       scratch: &scratch)
                 default:
                     let format = options.wrapColumns.contains(column) ? wrapFormat : nil
                     status = writeString(bytes, rowIndex, column, format: format, scratch: &scratch)
@@ -378,8 +407,8 @@ public final class XLSXWriter {
 
     private func writeDate(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
                            formats: (date: UnsafeMutablePointer<lxw_format>?, dateTime: UnsafeMutablePointer<lxw_format>?)? = nil,
+                           fallback plain: UnsafeMutablePointer<lxw_format>? = nil,
                            scratch: inout ByteBuffer) -> lxw_error {
-        let plain = formats?.date == nil ? nil : markFormats[0]
         // YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS
         func number(_ range: Range<Int>) -> Int? {
             var n = 0
