@@ -52,8 +52,11 @@ touch "$started"
 # every feature reached.
 minimal="$scratch/minimal-$target"
 rm -rf "$minimal" && mkdir -p "$minimal"
+# Named files (seeds written by hand, regression-* crashes) always stay; the hash-named ones are
+# replaced by the minimal set.
 if "$bin" -merge=1 "$minimal" "Fuzz/corpus/$target" "$work" >/dev/null 2>&1 && [ -n "$(ls "$minimal")" ]; then
-    rm -f "Fuzz/corpus/$target"/* && cp "$minimal"/* "Fuzz/corpus/$target"/
+    find "Fuzz/corpus/$target" -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
+    cp "$minimal"/* "Fuzz/corpus/$target"/
 fi
 # Large inputs stay out of the repository (the fixtures they mostly come from seed every run).
 find "Fuzz/corpus/$target" -type f -size +12k ! -name 'regression-*' -delete

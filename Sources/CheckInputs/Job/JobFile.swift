@@ -65,6 +65,46 @@ public struct JobFile: Sendable, Equatable {
                                "ignore", "constants", "consent", "report", "trulioo",
                                "batch_size", "keep", "files", "default", "lang"]
 
+    /// Job files are a few kilobytes; this bounds the YAML library's work.
+    static let maxBytes = 256 * 1024
+    /// Aliases (`*name`) a job file may use. With at most A aliases, what they expand to is bounded
+    /// by about e^(A/e) times the file (A = 16: a few hundred times), whatever their nesting.
+    static let maxAliases = 16
+
+    /// The YAML aliases in `text`: a `*` that starts a token (after a space, a line start, `[`,
+    /// `{`, `,` or `:`) and is followed by a name, outside quotes and comments. It may count a
+    /// `*word` inside a plain scalar too, which only makes the bound stricter.
+    static func aliasCount(_ text: String) -> Int {
+        var count = 0
+        var quote: UInt8?
+        var comment = false
+        var previous: UInt8 = 10
+        let bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            defer { previous = byte }
+            if byte == 10 {
+                // A comment ends with its line; a quoted scalar may go on.
+                comment = false
+                continue
+            }
+            if comment { continue }
+            if let open = quote {
+                if byte == open && !(open == UInt8(ascii: "\"") && previous == UInt8(ascii: "\\")) { quote = nil }
+                continue
+            }
+            let startsToken = [10, 32, 9, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":")]
+                .contains(previous)
+            switch byte {
+            case UInt8(ascii: "#") where previous == 32 || previous == 9 || previous == 10: comment = true
+            case UInt8(ascii: "\"") where startsToken, UInt8(ascii: "'") where startsToken: quote = byte
+            case UInt8(ascii: "*") where startsToken:
+                if index + 1 < bytes.count, !" \t\r\n,[]{}".utf8.contains(bytes[index + 1]) { count += 1 }
+            default: break
+            }
+        }
+        return count
+    }
+
     /// Reads and checks the job file at `path`.
     public static func load(path: String) throws(Problem) -> JobFile {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -78,6 +118,17 @@ public struct JobFile: Sendable, Equatable {
 
     /// Parses job-file text; `file` names it in problems.
     public static func parse(_ text: String, file: String) throws(Problem) -> JobFile {
+        // YAML aliases can make a small file expand without end inside the YAML library (an alias
+        // used as a mapping key is compared node by node): refuse what no job file needs.
+        guard text.utf8.count <= maxBytes else {
+            throw Problem(file: file, line: nil, message: "a job file is at most \(maxBytes / 1024) KiB; this one is larger")
+        }
+        let aliases = aliasCount(text)
+        guard aliases <= maxAliases else {
+            throw Problem(file: file, line: nil,
+                          message: "the job file uses \(aliases) YAML aliases (*name); idbatch takes at most \(maxAliases), "
+                              + "so that a small file cannot expand without end")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
