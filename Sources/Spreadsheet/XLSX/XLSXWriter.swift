@@ -370,12 +370,45 @@ public final class XLSXWriter {
     private func writeString(_ bytes: UnsafeBufferPointer<UInt8>, _ row: UInt32, _ column: Int,
                              format: UnsafeMutablePointer<lxw_format>?, scratch: inout ByteBuffer) -> lxw_error {
         scratch.removeAll()
-        if let base = bytes.baseAddress { scratch.append(base, count: bytes.count) }
+        if let base = bytes.baseAddress {
+            if Self.hasEscapeLookalike(bytes) {
+                // OOXML reads `_xHHHH_` in a string as the character HHHH; text that holds one
+                // literally has its `_` written as `_x005F_`, as Excel does (libxlsxwriter does not).
+                var i = 0
+                while i < bytes.count {
+                    if Self.isEscapeLookalike(bytes, at: i) {
+                        "_x005F_".utf8.forEach { scratch.append($0) }
+                    } else {
+                        scratch.append(bytes[i])
+                    }
+                    i += 1
+                }
+            } else {
+                scratch.append(base, count: bytes.count)
+            }
+        }
         // A NUL would end the C string early: it becomes a space.
         for i in 0..<scratch.count where scratch.base[i] == 0 { scratch.base[i] = 32 }
         scratch.append(0)
         return scratch.base.withMemoryRebound(to: CChar.self, capacity: scratch.count) {
             worksheet_write_string(worksheet, row, lxw_col_t(column), $0, format)
+        }
+    }
+
+    /// Whether `bytes` holds `_xHHHH_` anywhere (rare: scanned for `_` first).
+    static func hasEscapeLookalike(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 7, bytes.contains(UInt8(ascii: "_")) else { return false }
+        return (0...(bytes.count - 7)).contains { isEscapeLookalike(bytes, at: $0) }
+    }
+
+    /// `_xHHHH_` starts at `i`.
+    static func isEscapeLookalike(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i + 7 <= bytes.count, bytes[i] == UInt8(ascii: "_"), bytes[i + 1] == UInt8(ascii: "x"),
+            bytes[i + 6] == UInt8(ascii: "_")
+        else { return false }
+        return (i + 2...i + 5).allSatisfy { index in
+            let byte = bytes[index]
+            return (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
         }
     }
 
