@@ -104,17 +104,20 @@ struct FollowUpTests {
 
     @Test("a PDF not ready when the run ends is pending on an ok row; collect downloads it")
     func pdfLater() async throws {
-        // PDFs take 1,200 sandbox seconds (2 s) here; the run waits 1 s.
-        try await PipelineHarness.with(sandbox: { $0.pdfDelay = 1_200 }) { harness in
+        // PDFs take 1,800 sandbox seconds (3 s) here; the run waits 1 s. A machine slow enough (as
+        // under a sanitizer) may see some ready before the run ends: at least one is pending.
+        try await PipelineHarness.with(sandbox: { $0.pdfDelay = 1_800 }) { harness in
             let input = try harness.peopleCSV("people.csv", count: 4)
             let ledger = try Ledger(directory: harness.state)
             let run = try await harness.engine(configuration(harness, continuous: false, wait: .seconds(1)),
                                                ledger: ledger).run(input: input)
-            #expect(run.summary.ok == 4 && run.summary.byCode == ["pdf_pending": 4])
-            #expect(try reportRows(run.summary.report).allSatisfy { $0["pdf"] == "" && $0["idbatch_status"] == "ok" })
-            try await Task.sleep(for: .seconds(1.5))
+            let pending = run.summary.byCode["pdf_pending"] ?? 0
+            #expect(run.summary.ok == 4 && pending >= 1 && run.summary.byCode == ["pdf_pending": pending])
+            #expect(try reportRows(run.summary.report).filter { $0["pdf"] == "" }.count == pending)
+            #expect(try reportRows(run.summary.report).allSatisfy { $0["idbatch_status"] == "ok" })
+            // collect looks until every PDF is there (it returns as soon as they are).
             var collector = Collector(ledger: ledger, providers: harness.providers, control: RunControl())
-            collector.wait = .seconds(5)
+            collector.wait = .seconds(60)
             let collected = try await collector.collect()
             let summary = try #require(collected.first?.result.summary)
             #expect(summary.ok == 4 && summary.byCode.isEmpty)

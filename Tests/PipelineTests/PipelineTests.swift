@@ -96,15 +96,16 @@ struct RunEngineTests {
 
     @Test("checks still running are pending; collect finishes them and rewrites the report")
     func collectFinishesPendingRows() async throws {
-        // At speed 20 a check takes 3 s: a run that does not wait leaves every row pending.
+        // At speed 20 a check takes 3 s: a run that does not wait leaves its rows pending (all of
+        // them, unless the machine is slow enough, as under a sanitizer, for early ones to finish).
         try await PipelineHarness.with(speed: 20) { harness in
             let input = try harness.peopleCSV("people.csv", count: 12)
             let ledger = try Ledger(directory: harness.state)
             let run = try await harness.engine(harness.configuration(wait: .zero), ledger: ledger).run(input: input)
-            #expect(run.summary.pending == 12 && run.exitCode == 2)
-            try await Task.sleep(for: .seconds(3.5))
+            #expect(run.summary.pending >= 1 && run.summary.pending + run.summary.ok == 12 && run.exitCode == 2)
+            // collect looks until every check has its result (it returns as soon as they do).
             var collector = Collector(ledger: ledger, providers: harness.providers, control: RunControl())
-            collector.wait = .seconds(5)
+            collector.wait = .seconds(60)
             let collected = try await collector.collect()
             #expect(collected.count == 1)
             let summary = try #require(collected.first?.result.summary)

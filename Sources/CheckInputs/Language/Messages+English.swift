@@ -208,6 +208,8 @@ extension Messages {
         "prompt.message": "Pick one of the values in the dropdown.",
         "prompt.errorTitle": "Value not allowed",
         "prompt.errorMessage": "Use one of the values in the dropdown.",
+        "instr.sheetChecks": "Checks",
+        "instr.sheetPeople": "People",
         "instr.sheet": "Instructions",
         "instr.title": "idbatch template: {1}",
         "instr.titleTrulioo": "Trulioo Workflow Studio init",

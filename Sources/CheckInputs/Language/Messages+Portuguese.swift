@@ -208,6 +208,8 @@ extension Messages {
         "prompt.message": "Escolha um dos valores da lista suspensa.",
         "prompt.errorTitle": "Valor não permitido",
         "prompt.errorMessage": "Use um dos valores da lista suspensa.",
+        "instr.sheetChecks": "Consultas",
+        "instr.sheetPeople": "Pessoas",
         "instr.sheet": "Instruções",
         "instr.title": "Modelo do idbatch: {1}",
         "instr.titleTrulioo": "Trulioo Workflow Studio (init)",

@@ -208,6 +208,8 @@ extension Messages {
         "prompt.message": "Elija uno de los valores de la lista desplegable.",
         "prompt.errorTitle": "Valor no permitido",
         "prompt.errorMessage": "Use uno de los valores de la lista desplegable.",
+        "instr.sheetChecks": "Consultas",
+        "instr.sheetPeople": "Personas",
         "instr.sheet": "Instrucciones",
         "instr.title": "Plantilla de idbatch: {1}",
         "instr.titleTrulioo": "Trulioo Workflow Studio (init)",

@@ -100,9 +100,7 @@ struct TemplateCommand: ParsableCommand {
         do {
             let language = template.language
             func word(_ key: String) -> String { Words.text(key, language) }
-            var options = WriteOptions(sheetName: template.provider == .trulioo
-                ? (language == .pt ? "Pessoas" : language == .es ? "Personas" : "People")
-                : (language == .pt ? "Consultas" : language == .es ? "Consultas" : "Checks"))
+            var options = WriteOptions(sheetName: word(template.provider == .trulioo ? "instr.sheetPeople" : "instr.sheetChecks"))
             if format == .xlsx {
                 for (index, column) in template.columns.enumerated() {
                     if column.isText { options.textColumns.insert(index) }
