@@ -104,17 +104,18 @@ struct FollowUpTests {
 
     @Test("a PDF not ready when the run ends is pending on an ok row; collect downloads it")
     func pdfLater() async throws {
-        // PDFs take 1,800 sandbox seconds (3 s) here; the run waits 1 s. A machine slow enough (as
-        // under a sanitizer) may see some ready before the run ends: at least one is pending.
-        try await PipelineHarness.with(sandbox: { $0.pdfDelay = 1_800 }) { harness in
+        // PDFs take 3,600 sandbox seconds (6 s) after their check; the run looks for 3 s. On a slow
+        // machine (as under a sanitizer) a check may still be running then: it is pending, and
+        // collect finishes it too. At least one finished check has its PDF pending.
+        try await PipelineHarness.with(sandbox: { $0.pdfDelay = 3_600 }) { harness in
             let input = try harness.peopleCSV("people.csv", count: 4)
             let ledger = try Ledger(directory: harness.state)
-            let run = try await harness.engine(configuration(harness, continuous: false, wait: .seconds(1)),
+            let run = try await harness.engine(configuration(harness, continuous: false, wait: .seconds(3)),
                                                ledger: ledger).run(input: input)
             let pending = run.summary.byCode["pdf_pending"] ?? 0
-            #expect(run.summary.ok == 4 && pending >= 1 && run.summary.byCode == ["pdf_pending": pending])
-            #expect(try reportRows(run.summary.report).filter { $0["pdf"] == "" }.count == pending)
-            #expect(try reportRows(run.summary.report).allSatisfy { $0["idbatch_status"] == "ok" })
+            #expect(pending >= 1 && run.summary.ok + run.summary.pending == 4)
+            #expect(try reportRows(run.summary.report).filter { $0["idbatch_status"] == "ok" && $0["pdf"] == "" }.count
+                    == pending)
             // collect looks until every PDF is there (it returns as soon as they are).
             var collector = Collector(ledger: ledger, providers: harness.providers, control: RunControl())
             collector.wait = .seconds(60)
