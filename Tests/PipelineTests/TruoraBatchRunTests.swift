@@ -81,6 +81,13 @@ struct TruoraBatchRunTests {
                 .run(input: input)
             let fileID = try ledger.registerFile(sha256: try FileDigest.sha256(path: input), path: input)
             var batches = try ledger.batches(fileID: fileID, mode: "truora-batch")
+            // On a slow machine (as under a sanitizer) a call may time out and leave a batch short of
+            // started; running the file again continues it from its step.
+            for _ in 0..<3 where !batches.allSatisfy({ $0.step == .started }) {
+                _ = try await harness.engine(configuration(harness, batchSize: 5, wait: .zero), ledger: ledger)
+                    .run(input: input)
+                batches = try ledger.batches(fileID: fileID, mode: "truora-batch")
+            }
             #expect(batches.count == 2 && batches.allSatisfy { $0.step == .started })
             // As if the process had died before writing down the first start's answer, and before
             // writing down the second batch's create.
@@ -89,14 +96,17 @@ struct TruoraBatchRunTests {
             batches[1].remoteID = nil
             try ledger.update(batches[0])
             try ledger.update(batches[1])
+            let before = harness.sandbox.statistics
 
             let again = try await harness.engine(configuration(harness, batchSize: 5), ledger: ledger)
                 .run(input: input)
             #expect(again.summary.ok == 10)
             let stats = harness.sandbox.statistics
-            // One more create (the batch whose create was lost), one refused start (the first).
-            #expect(stats.count(Self.creates) == 3)
-            #expect(stats.count(Self.starts, status: 200) == 3 && stats.count(Self.starts, status: 400) == 1)
+            // One more create (the batch whose create was lost), one refused start (the first), one
+            // start of the new batch.
+            #expect(stats.count(Self.creates) - before.count(Self.creates) == 1)
+            #expect(stats.count(Self.starts, status: 200) - before.count(Self.starts, status: 200) == 1)
+            #expect(stats.count(Self.starts, status: 400) - before.count(Self.starts, status: 400) == 1)
             // The replaced batch's rows were checked twice at Truora's end, which answers with the same checks.
             #expect(stats.checksCreated == 10 && stats.duplicates == 0)
         }
