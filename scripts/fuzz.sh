@@ -53,8 +53,10 @@ touch "$started"
 minimal="$scratch/minimal-$target"
 rm -rf "$minimal" && mkdir -p "$minimal"
 # Named files (seeds written by hand, regression-* crashes) always stay; the hash-named ones are
-# replaced by the minimal set.
-if "$bin" -merge=1 "$minimal" "Fuzz/corpus/$target" "$work" >/dev/null 2>&1 && [ -n "$(ls "$minimal")" ]; then
+# replaced by the smallest set that covers the same edges (set cover, hit counts ignored: the
+# full feature set keeps thousands of files; the working corpus in $work keeps them for the next run).
+if "$bin" -set_cover_merge=1 -use_counters=0 "$minimal" "Fuzz/corpus/$target" "$work" >/dev/null 2>&1 \
+    && [ -n "$(ls "$minimal")" ]; then
     find "Fuzz/corpus/$target" -type f -regextype posix-extended -regex '.*/[0-9a-f]{40}' -delete
     cp "$minimal"/* "Fuzz/corpus/$target"/
 fi
