@@ -10,7 +10,9 @@ struct FollowUpTests {
     static let enrolls = "POST /v1/continuous-checks"
 
     func configuration(_ harness: PipelineHarness, _ mode: Provider = .truoraChecks, pdf: Bool = true,
-                       continuous: Bool = true, wait: Duration = .seconds(10)) -> RunConfiguration {
+                       continuous: Bool = true, wait: Duration = .seconds(60)) -> RunConfiguration {
+        // A run returns once every check, PDF and enrollment is done; the long wait only matters on
+        // a slow machine (under ThreadSanitizer a run of 9 rows with both follow-ups took over 10 s).
         var configuration = harness.configuration(mode, wait: wait)
         configuration.followUps = FollowUpPlan(pdf: pdf, frequency: continuous ? "monthly" : nil,
                                                until: continuous ? "2030-12-31" : nil)
