@@ -96,9 +96,9 @@ struct RunEngineTests {
 
     @Test("checks still running are pending; collect finishes them and rewrites the report")
     func collectFinishesPendingRows() async throws {
-        // At speed 20 a check takes 3 s: a run that does not wait leaves its rows pending (all of
+        // At speed 6 a check takes 10 s: a run that does not wait leaves its rows pending (all of
         // them, unless the machine is slow enough, as under a sanitizer, for early ones to finish).
-        try await PipelineHarness.with(speed: 20) { harness in
+        try await PipelineHarness.with(speed: 6) { harness in
             let input = try harness.peopleCSV("people.csv", count: 12)
             let ledger = try Ledger(directory: harness.state)
             let run = try await harness.engine(harness.configuration(wait: .zero), ledger: ledger).run(input: input)

@@ -88,6 +88,13 @@ final class SharedStrings: @unchecked Sendable {
     /// Asks the loader to stop early (the reader was abandoned).
     func stop() { stopRequested.store(true, ordering: .relaxed) }
 
+    /// Stops the loader and waits until it has let go of the part (it notices at its next read, a
+    /// chunk later), so an abandoned reader leaves no parse running behind it.
+    func stopAndWait() {
+        stop()
+        while !finished.load(ordering: .acquiring) { usleep(100) }
+    }
+
     // MARK: Loading (the loader thread only)
 
     fileprivate func append(_ text: UnsafeBufferPointer<UInt8>) throws {
@@ -144,19 +151,24 @@ final class SharedStrings: @unchecked Sendable {
         }
 
         func run() {
+            // The handler and its buffers are gone before `finish`, which a dropped reader waits for.
+            table.finish(parse())
+        }
+
+        private func parse() -> SpreadsheetError? {
             do {
                 let handler = SharedStringsHandler(table: table)
                 try XMLStreamParser.parse(part, handler: handler) { [table, entry] buffer in
                     // An abandoned reader: ending the input ends the parse (its error goes unread).
                     table.stopRequested.load(ordering: .relaxed) ? 0 : try entry.read(into: buffer)
                 }
-                table.finish(nil)
+                return nil
             } catch let error as SpreadsheetError {
                 var error = error
                 error.part = error.part ?? part
-                table.finish(error)
+                return error
             } catch {
-                table.finish(SpreadsheetError(.readFailed, "the shared strings cannot be read", part: part))
+                return SpreadsheetError(.readFailed, "the shared strings cannot be read", part: part)
             }
         }
     }

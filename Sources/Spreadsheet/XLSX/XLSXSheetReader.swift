@@ -43,8 +43,9 @@ final class XLSXSheetReader {
     }
 
     deinit {
-        // A parse waiting for a free batch gives up; then the thread ends.
-        strings.stop()
+        // A parse waiting for a free batch gives up; then the thread ends. The shared-strings loader
+        // is waited for too, so nothing of this reader runs on after it.
+        strings.stopAndWait()
         ring.stop()
         if let thread { pthread_join(thread, nil) }
         resolver.deallocate()
