@@ -92,3 +92,16 @@ struct IDChecksTests {
         }
     }
 }
+
+/// Found by the validators fuzzer: letters with combining marks sort inside "A"..."Z".
+@Suite("IDs with combining marks")
+struct IDCombiningMarkTests {
+    @Test("a letter with a combining mark is not an ID letter, and never crashes a check", arguments: IDKind.allCases)
+    func combiningMarks(kind: IDKind) {
+        for id in ["BOXdW\u{34D}0838H0818", "11.222.333/0001-8\u{301}", "GODE561231HDFRRN0\u{301}9", "12A45B78C01W\u{34D}5",
+                   "GODE561231G\u{300}R8"] {
+            let result = IDChecks.check(id, as: kind)
+            #expect(!result.isValid || result.normalised.unicodeScalars.allSatisfy(\.isASCII), "\(kind) \(id.count)")
+        }
+    }
+}

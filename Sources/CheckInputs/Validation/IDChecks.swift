@@ -103,12 +103,14 @@ public enum IDChecks {
     static func brazilCNPJ(_ id: String) -> [IDIssue] {
         let chars = Array(id)
         guard chars.count == 14 else { return [IDIssue(.length, Message(.cnpjLength))] }
-        guard chars[0..<12].allSatisfy({ $0.isASCIIDigit || ("A"..."Z").contains($0) }),
+        // A Set of A-Z, not a range: "W" with a combining mark sorts between "A" and "Z" but is no
+        // ASCII letter (the validators fuzzer found it; its ASCII value was force-unwrapped below).
+        guard chars[0..<12].allSatisfy({ $0.isASCIIDigit || CharacterSet.uppercaseLatin.contains($0) }),
             chars[12...].allSatisfy(\.isASCIIDigit)
         else {
             return [IDIssue(.characters, Message(.cnpjCharacters))]
         }
-        let values = chars.map { Int($0.asciiValue!) - 48 }
+        let values = chars.map { Int($0.asciiValue ?? 48) - 48 }
         if Set(values).count == 1 { return [IDIssue(.repeatedDigits, Message(.cnpjRepeated))] }
         func dv(_ slice: ArraySlice<Int>, weights: [Int]) -> Int {
             let r = zip(slice, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11
@@ -171,8 +173,8 @@ public enum IDChecks {
         let first = homoclave[homoclave.startIndex], second = homoclave[homoclave.startIndex + 1]
         let last = homoclave[homoclave.startIndex + 2]
         guard lettersOK, dateDigits.allSatisfy(\.isASCIIDigit),
-            first.isASCIIDigit && first != "0" || ("A"..."V").contains(first),
-            second.isASCIIDigit && second != "0" || ("A"..."Z").contains(second),
+            first.isASCIIDigit && first != "0" || CharacterSet.homoclaveFirst.contains(first),
+            second.isASCIIDigit && second != "0" || CharacterSet.uppercaseLatin.contains(second),
             last.isASCIIDigit || last == "A"
         else {
             return [IDIssue(.structure, Message(.rfcStructure))]
@@ -245,6 +247,8 @@ public enum IDChecks {
 /// A–Z only (no accents), as IDs use them.
 private enum CharacterSet {
     static let uppercaseLatin = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    /// The first character of an RFC's homoclave, when a letter: A to V.
+    static let homoclaveFirst = Set("ABCDEFGHIJKLMNOPQRSTUV")
 }
 
 extension Character {
