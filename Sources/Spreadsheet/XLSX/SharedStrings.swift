@@ -32,6 +32,10 @@ final class SharedStrings: @unchecked Sendable {
     private let finished = Atomic<Bool>(false)
     private let stopRequested = Atomic<Bool>(false)
     private var failure: SpreadsheetError?
+    /// The loader thread, joined once by ``stopAndWait()`` (set by ``load(_:from:)`` before any
+    /// reader can see the table).
+    private var loader: pthread_t?
+    private let joined = Atomic<Bool>(false)
 
     /// A table for a part of (at most) `partBytes` bytes of XML.
     init(partBytes: Int) {
@@ -88,10 +92,14 @@ final class SharedStrings: @unchecked Sendable {
     /// Asks the loader to stop early (the reader was abandoned).
     func stop() { stopRequested.store(true, ordering: .relaxed) }
 
-    /// Stops the loader and waits until it has let go of the part (it notices at its next read, a
-    /// chunk later), so an abandoned reader leaves no parse running behind it.
+    /// Stops the loader and joins its thread (it notices at its next read, a chunk later), so an
+    /// abandoned reader leaves nothing running behind it, libxml2's per-thread state included.
+    /// Safe to call more than once and from more than one owner: the first joins, the others wait.
     func stopAndWait() {
         stop()
+        if let loader, joined.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged {
+            pthread_join(loader, nil)
+        }
         while !finished.load(ordering: .acquiring) { usleep(100) }
     }
 
@@ -133,7 +141,7 @@ final class SharedStrings: @unchecked Sendable {
         let size = Int(min(entry.declaredSize ?? archive.limits.maxPartBytes, archive.limits.maxPartBytes, 1 << 32 - 1))
         let table = SharedStrings(partBytes: size)
         let job = LoadJob(table: table, entry: entry, part: part)
-        pthread_detach(try Threads.start { job.run() })
+        table.loader = try Threads.start { job.run() }
         return table
     }
 

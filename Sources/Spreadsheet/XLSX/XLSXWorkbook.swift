@@ -114,6 +114,11 @@ final class XLSXWorkbook {
         return found
     }
 
+    deinit {
+        // The loader thread is joined, whoever let go of the table last.
+        sharedStringsCache?.stopAndWait()
+    }
+
     func sharedStrings() throws -> SharedStrings {
         if let sharedStringsCache { return sharedStringsCache }
         let table = try sharedStringsPart.map { try SharedStrings.load($0, from: archive) } ?? SharedStrings.empty()
