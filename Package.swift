@@ -123,6 +123,10 @@ let package = Package(
             dependencies: ["FuzzTargets", "CheckInputs"]
         ),
         .testTarget(
+            name: "SandboxTests",
+            dependencies: ["Sandbox", "ProviderAPI"]
+        ),
+        .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Sandbox", "Spreadsheet", "CheckInputs", "ProviderAPI", "TestSupport"]
         ),

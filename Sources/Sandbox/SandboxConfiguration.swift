@@ -19,6 +19,8 @@ public struct SandboxConfiguration: Sendable {
     public var rateLimitPerKey: Double?
     /// High-priority (`Truora-Priority: high`) checks a country may have running; more get 429.
     public var highPriorityLimit = 5
+    /// Trulioo `GET profiles` answers `{"data": [...], "last": bool}` instead of the seed's bare array.
+    public var pagedProfiles = false
     /// Items per page of every list.
     public var pageSize = 20
     /// Rows a batch file may hold. Truora documents 500 for its dashboard and no limit for the API;

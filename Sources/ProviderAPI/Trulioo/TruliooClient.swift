@@ -238,9 +238,12 @@ public struct TruliooClient: Sendable {
 
     public func profiles(limit: Int? = nil, page: Int? = nil) async throws(ProviderError) -> TruliooProfilesPage {
         let query = queryString([("limit", limit.map(String.init)), ("page", page.map(String.init))])
-        return try await json(
+        var page: TruliooProfilesPage = try await json(
             "GET", configuration.routes.profiles + query, body: Optional<JSONValue>.none,
             operation: "profiles", idempotent: true)
+        // A bare array (the seed's form) does not say whether more follow: a full page may.
+        if page.bare, let limit { page.last = page.profiles.count < limit }
+        return page
     }
 
     public func profile(clientId: String) async throws(ProviderError) -> TruliooProfile {

@@ -137,6 +137,8 @@ public struct TruliooProfile: Codable, Sendable, Equatable {
 public struct TruliooProfilesPage: Codable, Sendable, Equatable {
     public var profiles: [TruliooProfile]
     public var last: Bool
+    /// The answer was the bare array, which does not say whether it is the last page.
+    public var bare = false
 
     public init(profiles: [TruliooProfile], last: Bool) {
         self.profiles = profiles
@@ -149,6 +151,7 @@ public struct TruliooProfilesPage: Codable, Sendable, Equatable {
         if let array = try? decoder.singleValueContainer().decode([TruliooProfile].self) {
             profiles = array
             last = true
+            bare = true
         } else {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             profiles = try c.decode([TruliooProfile].self, forKey: .data)

@@ -45,6 +45,13 @@ enum Reply {
         json(["message": message], status: .unauthorized, headers: [.wwwAuthenticate: "Bearer"])
     }
 
+    /// What S3 answers a signed link it refuses: an XML error, 404 for a missing key, else 403.
+    static func s3Error(_ code: String, _ message: String) -> Response {
+        let xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>"
+        return bytes(Array(xml.utf8), contentType: "application/xml", status: code == "NoSuchKey" ? .notFound : .forbidden)
+    }
+
     /// The error a fault or the rate limit answers with, in the shape of the provider behind `path`.
     static func fault(status: Int, path: String, headers: HTTPFields = [:]) -> Response {
         let reason = HTTPResponse.Status(code: status).reasonPhrase

@@ -88,8 +88,16 @@ public final class Sandbox: Sendable {
         let limiter = configuration.rateLimitPerKey.map { RateLimiter(rate: $0) }
         router.add(
             middleware: FaultMiddleware(faults: faults, stats: stats, latency: configuration.latency, limiter: limiter))
-        TruoraRoutes(state: truora, configuration: configuration, directory: directory).add(to: router)
-        TruliooRoutes(state: trulioo, configuration: configuration).add(to: router)
+        // Each provider's API is a group behind its own authentication; signed links take none.
+        let truoraAPI = router.group("/v1").add(middleware: TruoraAuthentication())
+        ChecksController(state: truora, configuration: configuration).register(on: truoraAPI, signed: router)
+        AccountController(state: truora, configuration: configuration).register(on: truoraAPI)
+        BatchesController(state: truora, configuration: configuration, directory: directory)
+            .register(on: truoraAPI, signed: router)
+        TruliooTokenController(state: trulioo, configuration: configuration).register(on: router)
+        let truliooAPI = router.group("/customer/v2").add(middleware: TruliooAuthentication(state: trulioo))
+        TruliooFlowController(state: trulioo, configuration: configuration).register(on: truliooAPI, signed: router)
+        TruliooProfilesController(state: trulioo, configuration: configuration).register(on: truliooAPI)
         router.get("/_sandbox/stats") { _, _ in Reply.json(self.stats.snapshot) }
         router.post("/_sandbox/reset") { _, _ in
             await self.reset()
