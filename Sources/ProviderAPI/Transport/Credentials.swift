@@ -3,7 +3,8 @@ import Foundation
 /// Credentials and base URLs from the environment, as DESIGN specifies: `TRUORA_API_KEY`,
 /// `TRULIOO_CLIENT_ID`, `TRULIOO_CLIENT_SECRET` (each also as `NAME_FILE`, a file holding the value,
 /// or as a systemd credential of that name in `$CREDENTIALS_DIRECTORY`),
-/// and `TRUORA_BASE_URL`, `TRUORA_BATCH_BASE_URL`, `TRULIOO_BASE_URL` overriding the production hosts.
+/// and `TRUORA_BASE_URL`, `TRUORA_BATCH_BASE_URL`, `TRUORA_CONNECT_BASE_URL`, `TRUORA_IDENTITY_URL`,
+/// `TRULIOO_BASE_URL` overriding the production hosts.
 /// Never from flags; values never appear in an error.
 public struct Environment: Sendable {
     public var variables: [String: String]
@@ -62,7 +63,9 @@ public struct Environment: Sendable {
         let key = try secret("TRUORA_API_KEY")
         let base = try url("TRUORA_BASE_URL") ?? TruoraConfiguration.productionBaseURL
         return TruoraConfiguration(
-            apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"), retry: retry)
+            apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"),
+            connectBaseURL: try url("TRUORA_CONNECT_BASE_URL"), identityURL: try url("TRUORA_IDENTITY_URL"),
+            retry: retry)
     }
 
     public func trulioo(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruliooConfiguration {

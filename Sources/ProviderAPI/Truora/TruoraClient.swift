@@ -5,21 +5,33 @@ public struct TruoraConfiguration: Sendable {
     /// The `Truora-API-Key` (a JWT). Never logged.
     public var apiKey: String
     public var baseURL: String
-    /// Batches live on another host (`api.account.truora.com`).
+    /// Batches and Digital Identity's web keys live on the account host (`api.account.truora.com`).
     public var batchBaseURL: String
+    /// Process results and WhatsApp live on `api.connect.truora.com`.
+    public var connectBaseURL: String
+    /// Where a web key opens its flow: the link is `identityURL/?token=KEY`.
+    public var identityURL: String
     public var retry: RetryPolicy
 
     public static let productionBaseURL = "https://api.checks.truora.com"
     public static let productionBatchBaseURL = "https://api.account.truora.com"
+    public static let productionConnectBaseURL = "https://api.connect.truora.com"
+    public static let productionIdentityURL = "https://identity.truora.com"
 
+    /// The other hosts default to production's when `baseURL` is production's, and to `baseURL`
+    /// otherwise (a sandbox serves them all; it opens flows at `BASE/identity`).
     public init(
         apiKey: String, baseURL: String = productionBaseURL, batchBaseURL: String? = nil,
-        retry: RetryPolicy = RetryPolicy()
+        connectBaseURL: String? = nil, identityURL: String? = nil, retry: RetryPolicy = RetryPolicy()
     ) {
+        let production = baseURL == Self.productionBaseURL
         self.apiKey = apiKey
         self.baseURL = baseURL.trimmingTrailingSlash
-        self.batchBaseURL =
-            (batchBaseURL ?? (baseURL == Self.productionBaseURL ? Self.productionBatchBaseURL : baseURL))
+        self.batchBaseURL = (batchBaseURL ?? (production ? Self.productionBatchBaseURL : baseURL)).trimmingTrailingSlash
+        self.connectBaseURL =
+            (connectBaseURL ?? (production ? Self.productionConnectBaseURL : baseURL)).trimmingTrailingSlash
+        self.identityURL =
+            (identityURL ?? (production ? Self.productionIdentityURL : baseURL.trimmingTrailingSlash + "/identity"))
             .trimmingTrailingSlash
         self.retry = retry
     }
@@ -286,7 +298,7 @@ public struct TruoraClient: Sendable {
         form.append("end_date", endDate)
         return try await sendDecoding(
             "POST", "/v1/batches", form: form, operation: "create batch",
-            idempotent: false, batch: true)
+            idempotent: false, host: .account)
     }
 
     /// PUTs the xlsx to the batch's upload link (no API key: the link is signed). Single use.
@@ -301,18 +313,18 @@ public struct TruoraClient: Sendable {
     public func startBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
         try await sendDecoding(
             "POST", "/v1/batches/\(escapeComponent(batchID))/start", form: nil,
-            operation: "start batch", idempotent: false, batch: true)
+            operation: "start batch", idempotent: false, host: .account)
     }
 
     /// `PUT /v1/batches/{id}`: stops a batch that is not started or in progress.
     public func stopBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
         try await sendDecoding(
             "PUT", "/v1/batches/\(escapeComponent(batchID))", form: FormBody([("status", "stopped")]),
-            operation: "stop batch", idempotent: true, batch: true)
+            operation: "stop batch", idempotent: true, host: .account)
     }
 
     public func getBatch(_ batchID: String) async throws(ProviderError) -> TruoraBatch {
-        try await get("/v1/batches/\(escapeComponent(batchID))", operation: "get batch", batch: true)
+        try await get("/v1/batches/\(escapeComponent(batchID))", operation: "get batch", host: .account)
     }
 
     public func requestBatchReport(_ batchID: String, format: String = "xlsx") async throws(ProviderError)
@@ -320,17 +332,95 @@ public struct TruoraClient: Sendable {
     {
         try await sendDecoding(
             "POST", "/v1/batches/\(escapeComponent(batchID))/report", form: FormBody([("format", format)]),
-            operation: "request batch report", idempotent: true, batch: true)
+            operation: "request batch report", idempotent: true, host: .account)
     }
 
     /// 404 until a report was requested.
     public func getBatchReport(_ batchID: String) async throws(ProviderError) -> TruoraBatchReport {
-        try await get("/v1/batches/\(escapeComponent(batchID))/report", operation: "get batch report", batch: true)
+        try await get("/v1/batches/\(escapeComponent(batchID))/report", operation: "get batch report", host: .account)
     }
 
     /// Downloads the report file from its (signed) link.
     public func downloadBatchReport(link: String) async throws(ProviderError) -> [UInt8] {
         try await executor.send(WireRequest(method: "GET", url: link), operation: "download batch report").body
+    }
+
+    // MARK: Digital Identity
+
+    /// `POST /v1/api-keys` (account host): a web key for one person's validation flow. Not
+    /// idempotent: an answer that never came may have made a key (and a process).
+    public func createWebKey(_ request: TruoraWebKeyRequest) async throws(ProviderError) -> TruoraWebKey {
+        try await sendDecoding(
+            "POST", "/v1/api-keys", form: request.form, operation: "create web key", idempotent: false, host: .account)
+    }
+
+    /// The link a web key opens.
+    public func identityLink(_ key: TruoraWebKey) -> String {
+        configuration.identityURL + "/?token=" + FormBody.escape(key.apiKey)
+    }
+
+    /// `GET /v1/processes/{id}/result` (connect host).
+    public func processResult(_ processID: String) async throws(ProviderError) -> TruoraProcessResult {
+        try await get("/v1/processes/\(escapeComponent(processID))/result", operation: "get process result",
+                      host: .connect)
+    }
+
+    // MARK: WhatsApp
+
+    /// Send Outbound Message: `POST /v1/whatsapp/outbounds/{id}/send` (connect host). Not
+    /// idempotent: a second send is a second message.
+    public func sendOutbound(_ message: TruoraOutboundSend) async throws(ProviderError) -> TruoraOutboundSent {
+        try await sendDecoding(
+            "POST", "/v1/whatsapp/outbounds/\(escapeComponent(message.outboundID))/send", form: message.form,
+            operation: "send outbound message", idempotent: false, host: .connect)
+    }
+
+    /// Create Outbound Messages: `POST /v1/whatsapp/outbounds`.
+    public func createOutbound(_ message: TruoraOutboundMessage) async throws(ProviderError) -> TruoraOutbound {
+        try await sendDecoding("POST", "/v1/whatsapp/outbounds", form: message.form,
+                               operation: "create outbound message", idempotent: false, host: .connect)
+    }
+
+    /// Update Outbound Message: `PUT /v1/whatsapp/outbounds/{id}` (sent for approval again).
+    public func updateOutbound(_ outboundID: String, _ message: TruoraOutboundMessage) async throws(ProviderError)
+        -> TruoraOutbound
+    {
+        try await sendDecoding("PUT", "/v1/whatsapp/outbounds/\(escapeComponent(outboundID))", form: message.form,
+                               operation: "update outbound message", idempotent: true, host: .connect)
+    }
+
+    /// `GET /v1/whatsapp/outbounds/{id}`: its approval status.
+    public func outbound(_ outboundID: String) async throws(ProviderError) -> TruoraOutbound {
+        try await get("/v1/whatsapp/outbounds/\(escapeComponent(outboundID))", operation: "get outbound message",
+                      host: .connect)
+    }
+
+    /// Create Inbound Flows: `POST /v1/whatsapp/inbounds`.
+    public func createInbound(_ inbound: TruoraInbound) async throws(ProviderError) -> TruoraInbound {
+        try await sendDecoding("POST", "/v1/whatsapp/inbounds", form: inbound.form,
+                               operation: "create inbound flow", idempotent: false, host: .connect)
+    }
+
+    /// Update Inbound Flow: `PUT /v1/whatsapp/inbounds` (a link made before must be made again).
+    public func updateInbound(_ inbound: TruoraInbound) async throws(ProviderError) -> TruoraInbound {
+        try await sendDecoding("PUT", "/v1/whatsapp/inbounds", form: inbound.form,
+                               operation: "update inbound flow", idempotent: true, host: .connect)
+    }
+
+    /// Cancel Campaign: `POST /v1/whatsapp/campaigns/{id}/cancel`.
+    public func cancelCampaign(_ campaignID: String) async throws(ProviderError) -> TruoraCampaign {
+        try await sendDecoding("POST", "/v1/whatsapp/campaigns/\(escapeComponent(campaignID))/cancel", form: nil,
+                               operation: "cancel campaign", idempotent: true, host: .connect)
+    }
+
+    /// Put WABA Line config: `PUT /v1/whatsapp/lines/{line}/config`.
+    public func configureLine(_ wabaLine: String, defaultFlowID: String?) async throws(ProviderError)
+        -> TruoraLineConfig
+    {
+        var form = FormBody()
+        form.append("default_flow_id", defaultFlowID)
+        return try await sendDecoding("PUT", "/v1/whatsapp/lines/\(escapeComponent(wabaLine))/config", form: form,
+                                      operation: "configure line", idempotent: true, host: .connect)
     }
 
     /// The `start_key` in a `next` path such as `/v1/checks?start_key=CHK…`; nil on the last page.
@@ -341,27 +431,30 @@ public struct TruoraClient: Sendable {
 
     // MARK: Plumbing
 
+    /// Which of Truora's hosts a call goes to.
+    enum Host { case checks, account, connect }
+
     private func get<T: Decodable>(
         _ path: String, query: [(String, String?)] = [], operation: String,
-        batch: Bool = false
+        host: Host = .checks
     ) async throws(ProviderError) -> T {
         let response = try await send(
-            "GET", path + queryString(query), operation: operation, idempotent: true, batch: batch)
+            "GET", path + queryString(query), operation: operation, idempotent: true, host: host)
         return try executor.decode(T.self, response, operation: operation, retrySafe: true)
     }
 
     private func sendDecoding<T: Decodable>(
         _ method: String, _ path: String, form: FormBody?, operation: String,
-        idempotent: Bool, batch: Bool = false
+        idempotent: Bool, host: Host = .checks
     ) async throws(ProviderError) -> T {
         let response = try await send(
-            method, path, form: form, operation: operation, idempotent: idempotent, batch: batch)
+            method, path, form: form, operation: operation, idempotent: idempotent, host: host)
         return try executor.decode(T.self, response, operation: operation, retrySafe: idempotent)
     }
 
     private func send(
         _ method: String, _ path: String, form: FormBody? = nil, headers: [(String, String)] = [],
-        operation: String, idempotent: Bool, batch: Bool = false
+        operation: String, idempotent: Bool, host: Host = .checks
     ) async throws(ProviderError) -> WireResponse {
         var allHeaders = [("Truora-API-Key", configuration.apiKey), ("Accept", "application/json")]
         var body: [UInt8]?
@@ -370,7 +463,12 @@ public struct TruoraClient: Sendable {
             body = Array(form.encoded.utf8)
         }
         allHeaders += headers
-        let base = batch ? configuration.batchBaseURL : configuration.baseURL
+        let base: String
+        switch host {
+        case .checks: base = configuration.baseURL
+        case .account: base = configuration.batchBaseURL
+        case .connect: base = configuration.connectBaseURL
+        }
         return try await executor.send(
             WireRequest(
                 method: method, url: base + path, headers: allHeaders, body: body,
