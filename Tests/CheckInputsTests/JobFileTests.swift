@@ -79,7 +79,7 @@ struct JobFileTests {
     @Test("every shipped template's job skeleton is a valid job file for it")
     func skeletons() throws {
         let templates = Language.allCases.flatMap { Template.all(language: $0) }
-        #expect(templates.count == 3 * 53)
+        #expect(templates.count == 3 * 55)
         for template in templates {
             let job = try JobFile.parse(JobSkeleton.text(for: template), file: template.name)
             #expect(job.settings.provider == template.provider)

@@ -28,6 +28,18 @@ public struct JobFile: Sendable, Equatable {
         public var redirectURL: String?
     }
 
+    /// The `digital_identity:` section: the web flow each row's link opens, and where it ends.
+    public struct DigitalIdentityJob: Sendable, Equatable {
+        public var flowID: String?
+        public var redirectURL: String?
+    }
+
+    /// The `whatsapp:` section: the approved outbound message each row gets, and the flow it starts.
+    public struct WhatsAppJob: Sendable, Equatable {
+        public var outboundID: String?
+        public var flowID: String?
+    }
+
     public static let currentVersion = 1
     /// The most rows idbatch puts in one Truora batch (`batch_size`, `--batch-size`).
     public static let maxBatchSize = 10_000
@@ -35,6 +47,8 @@ public struct JobFile: Sendable, Equatable {
     public var settings: CheckSettings
     public var reportFormat: ReportFormat?
     public var trulioo: TruliooJob?
+    public var digitalIdentity: DigitalIdentityJob?
+    public var whatsApp: WhatsAppJob?
     /// truora-batch: most rows in one batch upload.
     public var batchSize: Int?
     /// The language of what people read in the outputs (`lang:`); nil takes it from the country.
@@ -62,7 +76,7 @@ public struct JobFile: Sendable, Equatable {
     }
 
     static let topLevelKeys = ["version", "provider", "country", "type", "sheet", "header_row", "dates", "mapping",
-                               "ignore", "constants", "consent", "report", "trulioo",
+                               "ignore", "constants", "consent", "report", "trulioo", "digital_identity", "whatsapp",
                                "batch_size", "keep", "files", "default", "lang"]
 
     /// Job files are a few kilobytes; this bounds the YAML library's work.
@@ -316,10 +330,36 @@ public struct JobFile: Sendable, Equatable {
             }
             trulioo = job
         }
+        /// A section of scalar keys, each read into `set`.
+        func section(_ name: String, keys: [String], _ set: (String, String) -> Void) throws(Problem) -> Bool {
+            guard let node = entries[name]?.value else { return false }
+            guard let mapping = node.mapping else {
+                throw problem(node, "\(name) holds " + keys.joined(separator: ", "))
+            }
+            for (keyNode, value) in mapping {
+                let key = try scalar(keyNode, "a \(name) key")
+                guard keys.contains(key) else {
+                    throw problem(keyNode, "\(name) has \(keys.joined(separator: " and ")), not '\(key)'"
+                                  + suggestion(key, among: keys))
+                }
+                set(key, try scalar(value, key))
+            }
+            return true
+        }
+        var digitalIdentity = DigitalIdentityJob()
+        let hasDigitalIdentity = try section("digital_identity", keys: ["flow_id", "redirect_url"]) { key, value in
+            if key == "flow_id" { digitalIdentity.flowID = value } else { digitalIdentity.redirectURL = value }
+        }
+        var whatsApp = WhatsAppJob()
+        let hasWhatsApp = try section("whatsapp", keys: ["outbound_id", "flow_id"]) { key, value in
+            if key == "flow_id" { whatsApp.flowID = value } else { whatsApp.outboundID = value }
+        }
         let folder = file.lastIndex(of: "/").map { String(file[..<$0]) } ?? "."
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder + "/" + path }
         var file = JobFile(settings: settings, reportFormat: reportFormat)
         file.trulioo = trulioo
+        if hasDigitalIdentity { file.digitalIdentity = digitalIdentity }
+        if hasWhatsApp { file.whatsApp = whatsApp }
         if let node = entries["batch_size"]?.value {
             guard let size = Int(try scalar(node, "batch_size")), (1...JobFile.maxBatchSize).contains(size) else {
                 throw problem(node, "batch_size is a number of rows from 1 to \(JobFile.maxBatchSize)")

@@ -5,7 +5,7 @@ public enum JobSkeleton {
             "# idbatch job file: how to read one kind of spreadsheet. Check it with:",
             "#   idbatch validate FILE --job THIS.yaml",
             "version: \(JobFile.currentVersion)",
-            "provider: \(template.provider.rawValue)            # truora-checks | truora-batch | trulioo",
+            "provider: \(template.provider.rawValue)            # truora-checks | truora-batch | trulioo | truora-di | truora-whatsapp",
         ]
         if let country = template.country {
             lines.append("country: \(country)                     # for rows without a country column")
@@ -50,6 +50,33 @@ public enum JobSkeleton {
                 "",
                 "# batch_size: 1000                # truora-batch: most rows in one batch upload",
             ]
+        }
+        switch template.provider {
+        case .truoraDI:
+            lines += [
+                "",
+                "# The published web flow each row's link opens, and where it ends (both required).",
+                "digital_identity:",
+                "  flow_id: IPF...                 # Truora's flow id",
+                "  redirect_url: https://example.com/verified",
+            ]
+        case .truoraWhatsApp:
+            lines += [
+                "",
+                "# The approved outbound message each row gets, and the flow it starts (both required).",
+                "# Message variables come from columns named as the message writes them ({{.name}}),",
+                "# or mapped here: mapping: {var.name: \"Nombre\"}.",
+                "whatsapp:",
+                "  outbound_id: OTB...",
+                "  flow_id: IPF...",
+                "",
+                "# WhatsApp requires each person's agreement to be contacted. Without a consent column,",
+                "# attest it here; idbatch never assumes it.",
+                "# consent:",
+                "#   attested_by: \"Name, role\"",
+                "#   reference: \"where the opt-ins are kept\"",
+            ]
+        default: break
         }
         lines += ["", "report:", "  format: same                    # xlsx | csv | same (as the input)"]
         return lines.joined(separator: "\n") + "\n"

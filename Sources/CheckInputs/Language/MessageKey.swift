@@ -11,6 +11,7 @@ public enum MessageKey: String, Sendable, CaseIterable, Codable {
     case continuousNeedsBoth, endDateNotAfterToday
     case consentRefused, consentMissing
     case phoneInvalid, emailInvalid, booleanInvalid, frequencyInvalid, valueNotAllowed
+    case accountIDInvalid, phoneNoCountry, phoneMissing
     case precisionLost, noLettersOrDigits, duplicateRow, emptyRow
     // ID rules.
     case idEmpty, idLeadingZerosLost
@@ -28,6 +29,7 @@ public enum MessageKey: String, Sendable, CaseIterable, Codable {
     case truliooOutcomeUnknown, truoraOutcomeUnknown, initInFlight
     case noTruoraClient, noTruliooClient, checkError, providerFailed, signedURLFailed
     case checkNotFound, profileNotFound
+    case processPending, linkOutcomeUnknown, messageOutcomeUnknown, callInFlight, processNotFound, processNotNamed
     case batchUploadExpired, batchRefused, batchFailed, batchStopped, batchNoLine, batchOtherID, batchRowRefused
     case noReasonGiven
     case pdfNotWritten, pdfPending, pdfFailed, continuousFailed

@@ -116,6 +116,14 @@ public struct ColumnMapper: Sendable {
         for (index, text) in header.enumerated() where assigned[index] == nil {
             let trimmed = text.trimmed
             if trimmed.isEmpty || trimmed.lowercased().hasPrefix("idbatch_") { continue }
+            // A WhatsApp message's variable, written as the message writes it ({{.name}}) or as var.name.
+            if provider == .truoraWhatsApp, let variable = IdentityInput.variable(inHeader: trimmed),
+                taken[variable] == nil
+            {
+                taken[variable] = index
+                assigned[index] = (variable, .alias)
+                continue
+            }
             let concept: String, how: ColumnMapping.How
             switch Self.explain(trimmed) {
             case .mapped(let found, let foundHow): (concept, how) = (found, foundHow)

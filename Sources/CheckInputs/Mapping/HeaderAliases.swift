@@ -118,6 +118,8 @@ public enum HeaderAliases {
         ("social_service_number", ["social_service_number", "SSN", "social service number", "SocialService",
                                    "número de seguridad social", "seguridad social", "número da previdência social",
                                    "previdência social", "NIS", "PIS"]),
+        ("account_id", ["account_id", "account id", "id de cuenta", "id cuenta", "id de la cuenta", "cuenta truora",
+                        "id da conta", "conta truora", "truora account"]),
         ("external_customer_id", ["external_customer_id", "id cliente", "id externo", "referencia", "external id",
                                   "CustomerReferenceID", "client_reference_id", "código de cliente", "customer id"]),
     ]
@@ -147,6 +149,10 @@ public enum HeaderAliases {
             if let renamed = truliooNames[concept] { return renamed }
             if concept == "last_name.1" || concept == "last_name.2" { return concept }
             return TruliooField.named(concept) != nil ? concept : nil
+        case .truoraDI, .truoraWhatsApp:
+            // The person's own reference is the natural account id.
+            if concept == "external_customer_id" { return "account_id" }
+            return provider.accepts(concept) ? concept : nil
         }
     }
 
@@ -156,6 +162,7 @@ public enum HeaderAliases {
         switch provider {
         case .truoraChecks, .truoraBatch: return parts[target] != nil || followUps.contains(target)
         case .trulioo: return ["dob.day", "dob.month", "dob.year", "last_name.1", "last_name.2"].contains(target)
+        case .truoraDI, .truoraWhatsApp: return false
         }
     }
 

@@ -46,10 +46,12 @@ public struct Template: Sendable {
         self.language = language
         func word(_ key: String) -> String { Words.text(key, language) }
         func column(_ input: String, required: Bool, alternatives: [String] = [], choices: [String] = [],
-                    isText: Bool, restriction: String? = nil, header: String? = nil, country: String?) -> Column {
+                    isText: Bool, restriction: String? = nil, header: String? = nil, summaryKey: String? = nil,
+                    country: String?) -> Column {
             let name = header ?? word("header.\(input)")
             let example = Self.example(input, country: country, language: language)
-            var note = word("summary.\(input)") + "."
+            let summary = word(summaryKey ?? "summary.\(input)")
+            var note = summary + "."
             if required {
                 note += " " + (alternatives.isEmpty ? word("note.required")
                                : Messages.fill(word("note.requiredUnless"), [Message.either(alternatives.map { word("header.\($0)") })],
@@ -63,7 +65,7 @@ public struct Template: Sendable {
             }
             if let example { note += " " + Messages.fill(word("note.example"), [example], language: language) }
             return Column(input: input, required: required, alternatives: alternatives, header: required ? name + " *" : name,
-                          summary: word("summary.\(input)"), choices: choices, isText: isText, restriction: restriction,
+                          summary: summary, choices: choices, isText: isText, restriction: restriction,
                           example: example, note: note)
         }
         switch provider {
@@ -73,6 +75,28 @@ public struct Template: Sendable {
             columns = TruliooField.all.map { field in
                 column(field.role, required: false, isText: field.isIdentifier || field.format == .phone, country: country)
             }
+        case .truoraDI, .truoraWhatsApp:
+            self.country = country
+            self.kind = nil
+            var columns = IdentityInput.inputs(for: provider).map { input in
+                let required = input.name == "phone_number" && provider == .truoraWhatsApp
+                    || input.name == "user_authorized"
+                var choices: [String] = []
+                switch input.format {
+                case .documentType: choices = IdentityInput.documentTypes
+                case .country: choices = IdentityInput.countries.sorted()
+                case .consent: choices = [word("instr.yes"), word("instr.no")]
+                default: break
+                }
+                return column(input.name, required: required, choices: choices, isText: input.format == .phone,
+                              summaryKey: "summary.identity.\(input.name)", country: country)
+            }
+            if provider == .truoraWhatsApp {
+                // A message variable, named as the message writes it: the mapper sends it as var.name.
+                columns.append(column("var.name", required: false, isText: false, header: "{{.name}}",
+                                      summaryKey: "summary.identity.variable", country: country))
+            }
+            self.columns = columns
         case .truoraChecks, .truoraBatch:
             guard let country = country?.uppercased(), TruoraRequirements.countries.contains(country) else {
                 throw Problem(message: "Truora templates need --country, one of \(TruoraRequirements.countries.joined(separator: ", "))")
@@ -188,6 +212,10 @@ public struct Template: Sendable {
         case "address_country", "native_country": return country.flatMap { $0 == "ALL" ? nil : $0 } ?? "CO"
         case "address_zip": return "110111"
         case "external_customer_id": return "CLIENTE-0001"
+        case "account_id": return "cliente-0001"
+        case "var.name": return "Ana"
+        case "country": return country ?? "CO"
+        case "user_authorized": return nil
         default: return nil
         }
     }
@@ -212,8 +240,10 @@ public struct Template: Sendable {
                 }
             }
         }
-        if let trulioo = try? Template(provider: .trulioo, country: nil, kind: nil, language: language) {
-            result.append(trulioo)
+        for provider in [Provider.trulioo, .truoraDI, .truoraWhatsApp] {
+            if let template = try? Template(provider: provider, country: nil, kind: nil, language: language) {
+                result.append(template)
+            }
         }
         return result
     }
@@ -225,13 +255,22 @@ public struct Template: Sendable {
         var rows: [[String]] = [[fill("instr.title", title)], []]
         let what = kind == .company ? "instr.fillCompany" : kind?.type == "vehicle" ? "instr.fillVehicle" : "instr.fillPerson"
         rows.append([word(what)])
-        rows.append([word("instr.ids")])
-        rows.append([word("instr.dates")])
-        if columns.contains(where: { $0.input == "document_type" }) { rows.append([word("instr.documentType")]) }
+        if provider.startsProcess {
+            rows.append([word(provider == .truoraDI ? "instr.flowDI" : "instr.flowWhatsApp")])
+            rows.append([word("instr.phones")])
+        } else {
+            rows.append([word("instr.ids")])
+            rows.append([word("instr.dates")])
+        }
+        if provider.isTruora, columns.contains(where: { $0.input == "document_type" }) {
+            rows.append([word("instr.documentType")])
+        }
         if provider == .truoraChecks {
             rows.append([word("instr.consentChecks")])
         } else if provider == .truoraBatch {
             rows.append([word("instr.consentBatch")])
+        } else if provider == .truoraWhatsApp {
+            rows.append([word("instr.consentWhatsApp")])
         }
         rows.append([word("instr.validate")])
         rows.append([])
@@ -252,6 +291,8 @@ public struct Template: Sendable {
         func fill(_ key: String, _ args: String...) -> String { Messages.fill(Words.text(key, language), args, language: language) }
         switch provider {
         case .trulioo: return Words.text("instr.titleTrulioo", language)
+        case .truoraDI: return Words.text("instr.titleDI", language)
+        case .truoraWhatsApp: return Words.text("instr.titleWhatsApp", language)
         case .truoraChecks: return fill("instr.titleChecks", country ?? "", kind?.rawValue ?? "")
         case .truoraBatch: return fill("instr.titleBatch", country ?? "", kind?.rawValue ?? "")
         }

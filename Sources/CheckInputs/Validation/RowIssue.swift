@@ -16,6 +16,7 @@ public struct RowIssue: Error, Sendable, Equatable, CustomStringConvertible {
         case phoneInvalid = "phone_invalid"
         case emailInvalid = "email_invalid"
         case emptyRow = "empty_row"
+        case accountIDInvalid = "account_id_invalid"
     }
 
     public var code: String

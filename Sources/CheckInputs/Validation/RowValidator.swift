@@ -151,10 +151,10 @@ public struct RowValidator {
             values[name] = Value(text: text, type: .text, precisionLost: false, column: name, columnIndex: nil)
         }
         var outcome = RowOutcome(row: row.number, inputs: [], kind: nil, issues: [])
-        if settings.provider.isTruora {
-            truora(&values, &outcome)
-        } else {
-            trulioo(&values, &outcome)
+        switch settings.provider {
+        case .truoraChecks, .truoraBatch: truora(&values, &outcome)
+        case .trulioo: trulioo(&values, &outcome)
+        case .truoraDI, .truoraWhatsApp: identity(&values, &outcome)
         }
         return outcome
     }
@@ -513,6 +513,93 @@ public struct RowValidator {
         } else {
             seen[key] = outcome.row
         }
+    }
+
+    // MARK: Digital Identity and WhatsApp
+
+    /// A person to send a verification link or a WhatsApp message to: the account, a phone with its
+    /// calling code, an email, the flow's document type and country, consent (WhatsApp) and the
+    /// message's variables.
+    private mutating func identity(_ values: inout InputValues, _ outcome: inout RowOutcome) {
+        let provider = settings.provider
+        var issues: [RowIssue] = []
+        var inputs: [RowOutcome.Input] = []
+        var country: String?
+        if let value = values["country"] {
+            if let code = ValueText.country(value.text), IdentityInput.countries.contains(code) {
+                country = code
+            } else {
+                issues.append(RowIssue(.valueNotAllowed, column: value.column,
+                                       Message(.valueNotAllowed, "country", String(value.text.prefix(20)),
+                                               IdentityInput.countries.sorted().joined(separator: ", "))))
+            }
+        } else if let fallback = settings.country?.uppercased(), IdentityInput.countries.contains(fallback) {
+            country = fallback
+        }
+        if provider == .truoraDI, country == nil, values["country"] == nil {
+            issues.append(RowIssue(.inputMissing, column: column("country"), Message(.countryMissing)))
+        }
+        if let value = values["account_id"] {
+            if IdentityInput.isAccountID(value.text) {
+                inputs.append(RowOutcome.Input("account_id", value.text))
+            } else {
+                issues.append(RowIssue(.accountIDInvalid, column: value.column,
+                                       Message(.accountIDInvalid, String(value.text.prefix(40)))))
+            }
+        }
+        if let value = values["phone_number"] {
+            if let phone = ValueText.phone(value.text) {
+                if let (code, number) = CallingCode.split(phone, country: country) {
+                    inputs.append(RowOutcome.Input("phone_number", code + number))
+                } else {
+                    issues.append(RowIssue(.phoneInvalid, column: value.column, Message(.phoneNoCountry, "phone_number")))
+                }
+            } else {
+                issues.append(RowIssue(.phoneInvalid, column: value.column, Message(.phoneInvalid, "phone_number")))
+            }
+        } else if provider == .truoraWhatsApp {
+            issues.append(RowIssue(.inputMissing, column: column("phone_number"), Message(.phoneMissing)))
+        }
+        if let value = values["email"] {
+            if ValueText.isEmail(value.text) {
+                inputs.append(RowOutcome.Input("email", value.text))
+            } else {
+                issues.append(RowIssue(.emailInvalid, column: value.column, Message(.emailInvalid, "email")))
+            }
+        }
+        if let value = values["document_type"] {
+            if let type = IdentityInput.documentType(value.text) {
+                inputs.append(RowOutcome.Input("document_type", type))
+            } else {
+                issues.append(RowIssue(.valueNotAllowed, column: value.column,
+                                       Message(.valueNotAllowed, "document_type", String(value.text.prefix(20)),
+                                               IdentityInput.documentTypes.joined(separator: ", "))))
+            }
+        }
+        if let country { inputs.append(RowOutcome.Input("country", country)) }
+        if provider == .truoraWhatsApp {
+            switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
+            case .some(.some(true)): inputs.append(RowOutcome.Input("user_authorized", "true"))
+            case .some(.some(false)):
+                issues.append(RowIssue(.consentRefused, column: column("user_authorized"), Message(.consentRefused)))
+            case .some(.none):
+                issues.append(RowIssue(.valueNotAllowed, column: column("user_authorized"),
+                                       Message(.booleanInvalid, "user_authorized")))
+            case .none:
+                if settings.consent != nil {
+                    inputs.append(RowOutcome.Input("user_authorized", "true"))
+                } else {
+                    issues.append(RowIssue(.consentMissing, column: column("user_authorized"), Message(.consentMissing)))
+                }
+            }
+            for name in values.names where IdentityInput.isVariable(name) {
+                if let value = values[name] { inputs.append(RowOutcome.Input(name, value.text)) }
+            }
+        }
+        // A link needs nothing from the row (the person is whoever the row names); a message needs the phone.
+        outcome.inputs = inputs
+        outcome.issues = issues
+        if outcome.isValid { checkDuplicate(&outcome, keyInputs: ["account_id", "phone_number", "email"]) }
     }
 
     // MARK: Trulioo

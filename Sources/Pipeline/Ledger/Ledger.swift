@@ -179,6 +179,13 @@ public final class Ledger: Sendable {
                     ALTER TABLE row ADD COLUMN continuous_until TEXT;
                     """)
         }
+        migrator.registerMigration("v6: Digital Identity and WhatsApp processes") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE row ADD COLUMN account_id TEXT;
+                    ALTER TABLE row ADD COLUMN declined_reason TEXT;
+                    """)
+        }
         return migrator
     }
 
@@ -339,7 +346,7 @@ public final class Ledger: Sendable {
     static let rowColumns = """
         file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
         remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch, pdf, continuous_id,
-        continuous_frequency, continuous_until
+        continuous_frequency, continuous_until, account_id, declined_reason
         """
 
     static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("

@@ -32,17 +32,17 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var state: RowState
     /// Provider calls made for the row, across runs.
     public var attempts: Int
-    /// Truora check id or Trulioo user state id.
+    /// Truora check id, Trulioo user state id, or Truora process id (truora-di, truora-whatsapp).
     public var remoteID: String?
     public var errorCode: String?
     public var errorColumn: String?
     public var errorMessage: String?
-    /// Truora check status or Trulioo profile status.
+    /// Truora check status, Trulioo profile status or Truora process status.
     public var remoteStatus: String?
     public var score: Double?
     public var idScore: Double?
     public var nameScore: Double?
-    /// Trulioo signed URL.
+    /// Trulioo signed URL, or the Digital Identity verification link.
     public var link: String?
     /// Times the result was looked at.
     public var polls: Int
@@ -60,6 +60,11 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     /// The row's own continuous check (its `frequency` and `end_date` columns), over the run's.
     public var continuousFrequency: String?
     public var continuousUntil: String?
+    /// truora-di and truora-whatsapp: the person's Truora account (the row's, or one made from its
+    /// keyed hash and kept here so a rerun uses the same).
+    public var accountID: String?
+    /// Why a Digital Identity or WhatsApp process failed (`declined_reason`).
+    public var declinedReason: String?
 
     /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
     /// every page of rows).
@@ -87,13 +92,15 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         continuousID = row[20]
         continuousFrequency = row[21]
         continuousUntil = row[22]
+        accountID = row[23]
+        declinedReason = row[24]
     }
 
     /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
          remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch, pdf, continuousID,
-         continuousFrequency, continuousUntil]
+         continuousFrequency, continuousUntil, accountID, declinedReason]
     }
 
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {

@@ -72,6 +72,8 @@ enum RunReport {
         var truora = common + ["check_id", "check_status", "score", "id_score", "name_score"]
         switch plan.mode {
         case "trulioo": return common + ["user_state_id", "signed_url", "profile_status"]
+        case "truora-di", "truora-whatsapp":
+            return common + ["account_id", "verification_url", "process_id", "process_status", "declined_reason"]
         case "truora-batch": truora.append("batch_id")
         default: break
         }
@@ -84,6 +86,7 @@ enum RunReport {
         "idbatch_row": 12, "idbatch_status": 15, "idbatch_error_code": 24, "idbatch_error_message": 70,
         "check_id": 38, "check_status": 14, "score": 8, "id_score": 10, "name_score": 12, "batch_id": 38,
         "user_state_id": 38, "signed_url": 50, "profile_status": 16, "pdf": 46, "continuous_check_id": 38,
+        "account_id": 30, "verification_url": 50, "process_id": 38, "process_status": 15, "declined_reason": 30,
     ]
 
     static func verdict(_ record: LedgerRecord?, plan: ReportPlan, batches: [Int64: LedgerBatch] = [:]) -> Verdict {
@@ -112,6 +115,9 @@ enum RunReport {
                 let inner = StoredMessage.render(record.errorMessage ?? "", language)
                 return Verdict(status: "pending", code: code, Message(.askLinkAgain, inner), language: language)
             }
+            if record.mode == "truora-di" || record.mode == "truora-whatsapp" {
+                return Verdict(status: "pending", code: "process_pending", Message(.processPending), language: language)
+            }
             return Verdict(status: "pending", code: "result_pending", Message(.resultPending), language: language)
         case .sent, .unknown:
             if let id = record.batch, let batch = batches[id] {
@@ -129,6 +135,11 @@ enum RunReport {
             if record.mode == "trulioo" {
                 return Verdict(status: "pending", code: "outcome_unknown",
                                Message(.truliooOutcomeUnknown, TruliooExternalID.make(record.inputHash)),
+                               language: language)
+            }
+            if record.mode == "truora-di" || record.mode == "truora-whatsapp" {
+                let key: MessageKey = record.mode == "truora-di" ? .linkOutcomeUnknown : .messageOutcomeUnknown
+                return Verdict(status: "pending", code: "outcome_unknown", Message(key, record.accountID ?? "—"),
                                language: language)
             }
             return Verdict(status: "pending", code: "outcome_unknown", Message(.truoraOutcomeUnknown), language: language)
@@ -279,6 +290,12 @@ enum RunReport {
             text(record?.remoteID)
             text(record?.link)
             text(record?.remoteStatus)
+        case "truora-di", "truora-whatsapp":
+            text(record?.accountID)
+            text(record?.link)
+            text(record?.remoteID)
+            text(record?.remoteStatus)
+            text(record?.declinedReason)
         default:
             text(record?.remoteID)
             text(record?.remoteStatus)

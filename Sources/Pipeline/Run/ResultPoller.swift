@@ -118,12 +118,19 @@ struct ResultPoller: Sendable {
                 let check = try await client.checkBrief(remoteID)
                 result.requests["polls", default: 0] += 1
                 caller.apply(check, to: &result.record, now: now)
+            case .truoraDI, .truoraWhatsApp:
+                guard let client = caller.providers.truora else { return unchanged }
+                let process = try await client.processResult(remoteID)
+                result.requests["process_looks", default: 0] += 1
+                caller.apply(process, to: &result.record, now: now)
             }
         } catch where error.status == 404 {
             // The provider no longer knows the id (deleted, or another account): looking again will not help.
-            let trulioo = caller.mode == .trulioo
-            result.record.fail(trulioo ? "profile_not_found" : "check_not_found",
-                               Message(trulioo ? .profileNotFound : .checkNotFound))
+            switch caller.mode {
+            case .trulioo: result.record.fail("profile_not_found", Message(.profileNotFound))
+            case .truoraDI, .truoraWhatsApp: result.record.fail("process_not_found", Message(.processNotFound))
+            case .truoraChecks, .truoraBatch: result.record.fail("check_not_found", Message(.checkNotFound))
+            }
             result.record.nextPoll = nil
         } catch {
             // A failed look changes nothing but when to look again.

@@ -28,6 +28,7 @@ struct RowCaller: Sendable {
     let flowID: String?
     let signedURL: Bool
     let redirectURL: String?
+    var outboundID: String? = nil
     let pollBase: Duration
 
     /// Truora's create without `force_creation` returns the check that already exists for the same
@@ -38,6 +39,77 @@ struct RowCaller: Sendable {
         switch mode {
         case .trulioo: return await trulioo(call)
         case .truoraChecks, .truoraBatch: return await truora(call)
+        case .truoraDI, .truoraWhatsApp: return await process(call)
+        }
+    }
+
+    /// The account a row's link or message is for: the row's own, the one an earlier run made for
+    /// it, or one made from the row's keyed hash (no input in it, the same on every run).
+    static func accountID(_ call: RowCall) -> String {
+        call.inputs.first { $0.name == "account_id" }?.value ?? call.record.accountID
+            ?? "idbatch-" + call.record.inputHash.prefix(20)
+    }
+
+    /// truora-di: a web key whose link opens the flow; truora-whatsapp: one outbound message. Neither
+    /// is idempotent: after an answer that never came the row is `unknown`, never sent blindly again.
+    private func process(_ call: RowCall) async -> RowCallResult {
+        var result = RowCallResult(record: call.record)
+        guard let client = providers.truora, let flowID else {
+            result.record.fail("provider_request_invalid", Message(.noTruoraClient))
+            return result
+        }
+        func value(_ name: String) -> String? { call.inputs.first { $0.name == name }?.value }
+        let account = Self.accountID(call)
+        result.record.accountID = account
+        do {
+            let processID: String?
+            if mode == .truoraDI {
+                let key = try await client.createWebKey(TruoraWebKeyRequest(
+                    flowID: flowID, country: value("country") ?? "ALL", redirectURL: redirectURL ?? "",
+                    accountID: account, documentType: value("document_type"),
+                    phones: value("phone_number").map { [$0] } ?? [], emails: value("email").map { [$0] } ?? []))
+                result.requests["web_keys", default: 0] += 1
+                result.record.link = client.identityLink(key)
+                processID = key.processID
+            } else {
+                let phone = value("phone_number") ?? ""
+                let (code, number) = CallingCode.split(phone, country: nil) ?? ("", phone)
+                let sent = try await client.sendOutbound(TruoraOutboundSend(
+                    outboundID: outboundID ?? "", flowID: flowID, phoneNumber: number, countryCode: code,
+                    accountID: account, userAuthorized: value("user_authorized") == "true",
+                    variables: call.inputs.filter { IdentityInput.isVariable($0.name) }
+                        .map { (String($0.name.dropFirst(4)), $0.value) }))
+                result.requests["messages", default: 0] += 1
+                processID = sent.processID
+            }
+            result.record.clearError()
+            if let processID {
+                result.record.remoteID = processID
+                result.record.remoteStatus = "pending"
+                result.record.state = .acknowledged
+            } else {
+                result.record.state = .final
+                result.record.errorCode = "process_not_named"
+                result.record.errorMessage = StoredMessage.encode(Message(.processNotNamed, account))
+            }
+        } catch {
+            result.failure = error
+            record(error, in: &result.record)
+        }
+        return result
+    }
+
+    /// Puts a process result on its record: final once it succeeded or failed.
+    func apply(_ process: TruoraProcessResult, to record: inout LedgerRecord, now: Double) {
+        record.remoteStatus = process.finalStatus
+        record.declinedReason = process.declinedReason.flatMap { $0.isEmpty ? nil : $0 }
+        if process.accountID != nil, record.accountID == nil { record.accountID = process.accountID }
+        if process.isFinished {
+            record.state = .final
+            record.nextPoll = nil
+        } else {
+            record.state = .acknowledged
+            record.nextPoll = now + nextWait(status: process.status, polls: record.polls)
         }
     }
 

@@ -21,10 +21,13 @@ public struct RunConfiguration: Sendable {
     public var dryRun: Bool = false
     /// Trulioo: a signed URL per row for the hosted flow.
     public var signedURL: Bool = false
-    /// Trulioo: the Workflow Studio flow every row starts.
+    /// Trulioo: the Workflow Studio flow every row starts; truora-di and truora-whatsapp: the Truora
+    /// flow (`IPF…`) each link or message opens.
     public var flowID: String?
-    /// Trulioo: where the hosted flow sends the person at the end.
+    /// Trulioo and truora-di: where the flow sends the person at the end.
     public var redirectURL: String?
+    /// truora-whatsapp: the approved outbound message (`OTB…`) each row gets.
+    public var outboundID: String?
     /// Truora: PDFs and continuous checks for every finished check.
     public var followUps = FollowUpPlan()
     /// Truora: look at the health of the country's databases before sending, and wait this long
@@ -57,9 +60,35 @@ public struct RunConfiguration: Sendable {
         }
         if let size = job.batchSize { batchSize = size }
         signedURL = job.trulioo?.signedURL == true
-        redirectURL = job.trulioo?.redirectURL
-        flowID = job.trulioo?.flowID
+        switch job.settings.provider {
+        case .truoraDI:
+            flowID = job.digitalIdentity?.flowID
+            redirectURL = job.digitalIdentity?.redirectURL
+        case .truoraWhatsApp:
+            flowID = job.whatsApp?.flowID
+            outboundID = job.whatsApp?.outboundID
+        default:
+            redirectURL = job.trulioo?.redirectURL
+            flowID = job.trulioo?.flowID
+        }
         language = job.language
+    }
+
+    /// What a truora-di or truora-whatsapp run lacks before it may call anyone (the flow, the
+    /// redirect URL, the outbound message), as the flags and job-file keys that give it; empty when
+    /// nothing is missing.
+    public var missingForProcesses: [String] {
+        var missing: [String] = []
+        switch mode {
+        case .truoraDI:
+            if flowID?.isEmpty ?? true { missing.append("--flow-id (digital_identity: flow_id)") }
+            if redirectURL?.isEmpty ?? true { missing.append("--redirect-url (digital_identity: redirect_url)") }
+        case .truoraWhatsApp:
+            if outboundID?.isEmpty ?? true { missing.append("--outbound-id (whatsapp: outbound_id)") }
+            if flowID?.isEmpty ?? true { missing.append("--flow-id (whatsapp: flow_id)") }
+        default: break
+        }
+        return missing
     }
 
     public var mode: Provider { settings.provider }

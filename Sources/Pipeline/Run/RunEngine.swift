@@ -51,7 +51,7 @@ public struct RunEngine: Sendable {
     var caller: RowCaller {
         RowCaller(mode: configuration.mode, providers: providers, flowID: configuration.flowID,
                   signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
-                  pollBase: configuration.pollBase)
+                  outboundID: configuration.outboundID, pollBase: configuration.pollBase)
     }
 
     public func run(input: String) async throws(PipelineError) -> RunResult {
@@ -112,7 +112,7 @@ public struct RunEngine: Sendable {
             for (kind, count) in requests { plan.requests[kind, default: 0] += count }
         }
         let acknowledged = configuration.dryRun ? 0 : try ledger.countByState(fileID: fileID, mode: mode)[.acknowledged] ?? 0
-        if configuration.mode.isTruora, !control.isStopped, acknowledged > 0 {
+        if configuration.mode.isTruora || configuration.mode.startsProcess, !control.isStopped, acknowledged > 0 {
             let phase = ContinuousClock.now
             let poller = ResultPoller(ledger: ledger, caller: caller, concurrency: configuration.concurrency,
                                       control: control)
@@ -502,12 +502,12 @@ public struct RunEngine: Sendable {
                 guard mode == .trulioo, configuration.signedURL, existing.link == nil else { return nil }
                 signedURLOnly = true
             case .sent, .unknown:
-                if mode == .trulioo {
-                    // The init may have arrived; it is never sent blindly again.
+                if mode == .trulioo || mode.startsProcess {
+                    // The init, link or message may have arrived; it is never sent blindly again.
                     if existing.state == .sent {
                         record.state = .unknown
                         record.errorCode = "outcome_unknown"
-                        record.errorMessage = StoredMessage.encode(Message(.initInFlight))
+                        record.errorMessage = StoredMessage.encode(Message(mode == .trulioo ? .initInFlight : .callInFlight))
                         writes.append(record)
                     }
                     return nil
@@ -537,6 +537,10 @@ public struct RunEngine: Sendable {
             return (call.signedURLOnly ? [] : ["inits"]) + (configuration.signedURL ? ["signed_urls"] : [])
         case .truoraChecks, .truoraBatch:
             return ["checks"]
+        case .truoraDI:
+            return ["web_keys"]
+        case .truoraWhatsApp:
+            return ["messages"]
         }
     }
 

@@ -40,7 +40,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     }
 
     /// Kinds of request that are billed.
-    static let billableKinds: Set<String> = ["checks_created", "inits"]
+    static let billableKinds: Set<String> = ["checks_created", "inits", "web_keys", "messages"]
 
     init(plan: ReportPlan, counts: ReportCounts, stopped: StopReason?, warnings: [String], errorsWritten: Bool) {
         let finished = plan.finishedAt ?? Date()

@@ -14,7 +14,9 @@ struct RunCommand: AsyncParsableCommand {
             then looks for its result until --wait runs out; truora-batch: Truora's batch upload, rows in \
             batches of --batch-size per country and type, each created, uploaded as xlsx, started, and its \
             report merged back onto the rows; trulioo: one init per row, and a signed URL with \
-            --signed-url). A ledger in --state records every row and batch before and after its calls, so \
+            --signed-url; truora-di: a Digital Identity web key per row, whose verification link goes in \
+            verification_url; truora-whatsapp: one approved outbound WhatsApp message per row, which starts \
+            the flow when the person accepts). A ledger in --state records every row and batch before and after its calls, so \
             running the same file again resumes: no row that has a check or a user state is sent again, and \
             a batch goes on from the step it reached. Rows still running are pending; 'idbatch collect' \
             finishes them later. Before sending, a Truora run looks at the health of the country's \
@@ -58,9 +60,9 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "PER_SECOND"))
     var rate: Double?
 
-    @Option(help: ArgumentHelp("How long to look for results once every row is sent (90s, 10m, 2h; 0s: none).",
+    @Option(help: ArgumentHelp("How long to look for results once every row is sent (90s, 10m, 2h; 0s: none; default 5m, 0s for truora-di and truora-whatsapp, whose results come when people finish: collect them later).",
                                valueName: "DURATION"))
-    var wait: String = "5m"
+    var wait: String?
 
     @Option(help: ArgumentHelp("truora-batch: most rows in one batch upload (default: the job file's batch_size, else 1000).",
                                valueName: "ROWS"))
@@ -90,17 +92,24 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Trulioo: also create a signed URL per row for the hosted flow.")
     var signedURL = false
 
-    @Option(help: ArgumentHelp("Trulioo: the Workflow Studio flow to start (default: the job file's).",
+    @Option(help: ArgumentHelp("The flow each row starts: Trulioo's Workflow Studio flow, or Truora's IPF… flow for truora-di and truora-whatsapp (default: the job file's).",
                                valueName: "ID"))
     var flowID: String?
 
-    @Option(help: ArgumentHelp("Trulioo: where the hosted flow sends the person at the end.", valueName: "URL"))
+    @Option(help: ArgumentHelp("trulioo and truora-di: where the flow sends the person at the end (default: the job file's).",
+                               valueName: "URL"))
     var redirectURL: String?
+
+    @Option(help: ArgumentHelp("truora-whatsapp: the approved outbound message (OTB…) each row gets (default: the job file's whatsapp: outbound_id).",
+                               valueName: "ID"))
+    var outboundID: String?
 
     @OptionGroup var inputOptions: InputOptions
 
     func validate() throws {
-        guard DurationText.parse(wait) != nil else { throw ValidationError("--wait takes a duration such as 90s, 10m or 2h") }
+        if let wait, DurationText.parse(wait) == nil {
+            throw ValidationError("--wait takes a duration such as 90s, 10m or 2h")
+        }
         guard DurationText.parse(waitHealthy) != nil else {
             throw ValidationError("--wait-healthy takes a duration such as 90s, 10m or 2h")
         }
@@ -141,7 +150,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         configuration.concurrency = providerOptions.concurrency
         configuration.rate = rate
-        configuration.wait = DurationText.parse(wait) ?? .seconds(300)
+        configuration.wait = wait.flatMap(DurationText.parse) ?? (settings.provider.startsProcess ? .zero : .seconds(300))
         configuration.waitHealthy = DurationText.parse(waitHealthy) ?? .zero
         configuration.dryRun = dryRun
         if let batchSize { configuration.batchSize = batchSize }
@@ -153,6 +162,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         configuration.signedURL = signedURL || configuration.signedURL
         configuration.redirectURL = redirectURL ?? configuration.redirectURL
+        configuration.outboundID = outboundID ?? configuration.outboundID
+        if settings.provider.startsProcess {
+            configuration.flowID = flowID ?? configuration.flowID
+            let missing = configuration.missingForProcesses
+            if !missing.isEmpty, !dryRun {
+                FileHandleOutput.stderr("idbatch: error: a \(settings.provider.rawValue) run needs "
+                                        + missing.joined(separator: " and ") + "; nothing was sent\n")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
 
         let ledger: Ledger
         do {

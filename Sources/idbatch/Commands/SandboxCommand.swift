@@ -87,6 +87,8 @@ struct SandboxCommand: AsyncParsableCommand {
             latency \(configuration.latency) ms, faults: \(configuration.faults.isEmpty ? "none" : configuration.faults.description))
             export TRUORA_BASE_URL=\(url)
             export TRUORA_BATCH_BASE_URL=\(url)
+            export TRUORA_CONNECT_BASE_URL=\(url)
+            export TRUORA_IDENTITY_URL=\(url)/identity
             export TRULIOO_BASE_URL=\(url)
             export TRUORA_API_KEY=\(Sandbox.truoraKey())
             export TRULIOO_CLIENT_ID=\(configuration.truliooClientID)

@@ -19,7 +19,7 @@ struct TemplateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "truora-checks, truora-batch or trulioo.")
+    @Option(help: "truora-checks, truora-batch, trulioo, truora-di or truora-whatsapp.")
     var provider: Provider?
 
     @Option(help: ArgumentHelp("Country (CO, BR, CL, MX, PE, CR, ALL); required for Truora.", valueName: "CC"))
@@ -44,7 +44,7 @@ struct TemplateCommand: ParsableCommand {
     var all: String?
 
     func validate() throws {
-        if all == nil && provider == nil { throw ValidationError("--provider is required (truora-checks, truora-batch, trulioo)") }
+        if all == nil && provider == nil { throw ValidationError("--provider is required (truora-checks, truora-batch, trulioo, truora-di, truora-whatsapp)") }
     }
 
     func run() throws {
@@ -75,8 +75,9 @@ struct TemplateCommand: ParsableCommand {
             FileHandleOutput.stdout(JobSkeleton.text(for: template))
             return
         }
-        let path = output ?? "\(template.provider.rawValue)-\(template.name).\(format.rawValue)"
-            .replacingOccurrences(of: "trulioo-trulioo", with: "trulioo")
+        let stem = template.name == template.provider.rawValue ? template.name
+            : "\(template.provider.rawValue)-\(template.name)"
+        let path = output ?? "\(stem).\(format.rawValue)"
         try Self.write(template, format: format, to: path)
         Console.note("wrote \(path)")
     }
@@ -100,7 +101,8 @@ struct TemplateCommand: ParsableCommand {
         do {
             let language = template.language
             func word(_ key: String) -> String { Words.text(key, language) }
-            var options = WriteOptions(sheetName: word(template.provider == .trulioo ? "instr.sheetPeople" : "instr.sheetChecks"))
+            var options = WriteOptions(sheetName: word(template.provider == .trulioo || template.provider.startsProcess
+                                                         ? "instr.sheetPeople" : "instr.sheetChecks"))
             if format == .xlsx {
                 for (index, column) in template.columns.enumerated() {
                     if column.isText { options.textColumns.insert(index) }

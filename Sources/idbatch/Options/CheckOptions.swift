@@ -9,7 +9,7 @@ struct CheckOptions: ParsableArguments {
                                valueName: "FILE"))
     var job: String?
 
-    @Option(help: "truora-checks, truora-batch or trulioo (default: the job file's, else truora-checks).")
+    @Option(help: "truora-checks, truora-batch, trulioo, truora-di or truora-whatsapp (default: the job file's, else truora-checks).")
     var provider: Provider?
 
     @Option(help: ArgumentHelp("Country for rows without a country column (CO, BR, CL, MX, PE, CR, ALL).", valueName: "CC"))

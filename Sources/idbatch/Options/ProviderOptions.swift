@@ -81,7 +81,7 @@ struct ProviderOptions: ParsableArguments {
         }
         let environment = ProviderAPI.Environment()
         do {
-            if modes.contains(where: \.isTruora) {
+            if modes.contains(where: \.usesTruora) {
                 do {
                     connection.providers.truora = TruoraClient(configuration: try environment.truora(retry: retry),
                                                                transport: transport)
