@@ -39,6 +39,11 @@ public struct SandboxConfiguration: Sendable {
     public var outages: [Outage] = []
     /// A check's PDF can be downloaded this many sandbox seconds after it was asked for.
     public var pdfDelay: Double = 2
+    /// A Digital Identity or WhatsApp process ends this many sandbox seconds after it starts (at the
+    /// default speed of `idbatch run --sandbox`, 60, ten minutes pass in ten seconds).
+    public var processDuration: Double = 600
+    /// An outbound message created through the API is approved this many sandbox seconds later.
+    public var outboundApprovalDelay: Double = 60
     /// Upload links expire after this many sandbox seconds.
     public var uploadLinkLifetime: Double = 1800
     /// Seeds the fault dice, so a fault run can be repeated.

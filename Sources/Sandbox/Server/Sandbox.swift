@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 import ProviderAPI
 
-/// A local emulator of both providers on one port: Truora at `/v1/...` (checks and batches),
-/// Trulioo at `/customer/v2/...`, signed links at `/uploads`, `/reports`, `/files` and `/s`, and
+/// A local emulator of both providers on one port: Truora at `/v1/...` (checks, batches, Digital
+/// Identity's web keys and process results, WhatsApp), Trulioo at `/customer/v2/...`, signed links
+/// at `/uploads`, `/reports`, `/files`, `/s` and `/identity` (the page a verification link opens), and
 /// the admin routes `GET /_sandbox/stats`, `POST /_sandbox/reset`, `POST /_sandbox/faults`.
 public final class Sandbox: Sendable {
     public let configuration: SandboxConfiguration
@@ -13,6 +14,7 @@ public final class Sandbox: Sendable {
     let faults: FaultEngine
     let truora: TruoraState
     let trulioo: TruliooState
+    let identity: IdentityState
     /// Where uploaded batch files and generated reports pass through.
     let directory: String
 
@@ -23,6 +25,8 @@ public final class Sandbox: Sendable {
         truora = TruoraState(clock: clock, stats: stats, pageSize: configuration.pageSize,
                              pdfDelay: configuration.pdfDelay)
         trulioo = TruliooState(clock: clock, stats: stats)
+        identity = IdentityState(clock: clock, stats: stats, processDuration: configuration.processDuration,
+                                 approvalDelay: configuration.outboundApprovalDelay)
         // Private to this process (0700): uploaded batch files are personal data.
         directory = NSTemporaryDirectory() + "/idbatch-sandbox-\(UUID().uuidString)"
         do {
@@ -52,6 +56,10 @@ public final class Sandbox: Sendable {
         public var mostChecksForOneInput: Int { snapshot.checksByInput.values.max() ?? 0 }
         public var truliooUserStatesCreated: Int { snapshot.trulioo.userStatesCreated }
         public var truliooTokensIssued: Int { snapshot.trulioo.tokensIssued }
+        public var webKeysCreated: Int { snapshot.identity.webKeysCreated }
+        public var messagesSent: Int { snapshot.identity.messagesSent }
+        /// The most processes (links and messages) started for any one account.
+        public var mostProcessesForOneAccount: Int { snapshot.identity.processesByAccount.values.max() ?? 0 }
         public var mostUserStatesForOneInput: Int { snapshot.trulioo.userStatesByInput.values.max() ?? 0 }
 
         public func count(_ route: String, status: Int? = nil) -> Int {
@@ -70,6 +78,7 @@ public final class Sandbox: Sendable {
     public func reset() async {
         await truora.reset()
         await trulioo.reset()
+        await identity.reset()
         stats.reset()
         faults.replace(with: faults.plan)
     }
@@ -94,6 +103,8 @@ public final class Sandbox: Sendable {
         AccountController(state: truora, configuration: configuration).register(on: truoraAPI)
         BatchesController(state: truora, configuration: configuration, directory: directory)
             .register(on: truoraAPI, signed: router)
+        DigitalIdentityController(state: identity).register(on: truoraAPI, signed: router)
+        WhatsAppController(state: identity).register(on: truoraAPI)
         TruliooTokenController(state: trulioo, configuration: configuration).register(on: router)
         let truliooAPI = router.group("/customer/v2").add(middleware: TruliooAuthentication(state: trulioo))
         TruliooFlowController(state: trulioo, configuration: configuration).register(on: truliooAPI, signed: router)

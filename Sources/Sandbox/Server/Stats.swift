@@ -14,7 +14,20 @@ final class Stats: Sendable {
         var checksByInput: [String: Int] = [:]
         var faults: [String: Int] = [:]
         var trulioo = TruliooCounts()
+        var identity = IdentityCounts()
         var events = 0
+
+        struct IdentityCounts: Codable, Sendable, Equatable {
+            var webKeysCreated = 0
+            var messagesSent = 0
+            /// Hash of the account id → processes started for it (links and messages).
+            var processesByAccount: [String: Int] = [:]
+
+            enum CodingKeys: String, CodingKey {
+                case webKeysCreated = "web_keys_created", messagesSent = "messages_sent"
+                case processesByAccount = "processes_by_account"
+            }
+        }
 
         struct TruliooCounts: Codable, Sendable, Equatable {
             var tokensIssued = 0
@@ -31,7 +44,7 @@ final class Stats: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case requests, checksCreated = "checks_created", duplicates, checksByInput = "checks_by_input", faults
-            case trulioo, events
+            case trulioo, identity, events
         }
     }
 
@@ -61,6 +74,10 @@ final class Stats: Sendable {
 
     func trulioo(_ body: (inout Snapshot.TruliooCounts) -> Void) {
         state.withLockedValue { body(&$0.trulioo) }
+    }
+
+    func identity(_ body: (inout Snapshot.IdentityCounts) -> Void) {
+        state.withLockedValue { body(&$0.identity) }
     }
 
     func event() { state.withLockedValue { $0.events += 1 } }
