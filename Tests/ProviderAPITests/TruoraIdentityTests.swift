@@ -1,0 +1,82 @@
+import Foundation
+import ProviderAPI
+import Sandbox
+import Testing
+
+@Suite("Truora Digital Identity and WhatsApp through the client")
+struct TruoraIdentityTests {
+    @Test("a web key's link opens its page; the process result decodes, pending then final")
+    func webKeys() async throws {
+        try await Harness.with({ $0.processDuration = 600 }) { h in
+            let key = try await h.truora.createWebKey(TruoraWebKeyRequest(
+                flowID: "IPFabc123", country: "CO", redirectURL: "https://example.com/done", accountID: "cliente-7",
+                documentType: "national-id", phones: ["+573001234567"], emails: ["ana@example.com"]))
+            let processID = try #require(key.processID)
+            #expect(key.accountID == "cliente-7")
+            let link = h.truora.identityLink(key)
+            #expect(link.hasPrefix(h.baseURL + "/identity/?token="))
+            #expect(try await h.get(link).status == 200)
+            #expect(try await h.truora.processResult(processID).status == "pending")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let done = try await h.truora.processResult(processID)
+            // Phone digit 7: the person never used the link.
+            #expect(done.status == "failure" && done.declinedReason == "not_used" && done.isFinished)
+            #expect(done.finalStatus == "failure" && done.accountID == "cliente-7")
+            do {
+                _ = try await h.truora.processResult("IDPmissing")
+                Issue.record("a missing process was found")
+            } catch {
+                #expect((error as? ProviderError)?.status == 404)
+            }
+        }
+    }
+
+    @Test("the hosts: production's by default, the base URL's for a sandbox, and each overridable")
+    func hosts() {
+        let production = TruoraConfiguration(apiKey: "k")
+        #expect(production.batchBaseURL == "https://api.account.truora.com")
+        #expect(production.connectBaseURL == "https://api.connect.truora.com")
+        #expect(production.identityURL == "https://identity.truora.com")
+        let local = TruoraConfiguration(apiKey: "k", baseURL: "http://127.0.0.1:9/")
+        #expect(local.connectBaseURL == "http://127.0.0.1:9" && local.identityURL == "http://127.0.0.1:9/identity")
+        let chosen = TruoraConfiguration(apiKey: "k", connectBaseURL: "https://connect.example", identityURL: "https://id.example/")
+        #expect(chosen.connectBaseURL == "https://connect.example" && chosen.identityURL == "https://id.example")
+    }
+
+    @Test("WhatsApp: create, approve, update an outbound; send; inbound flows; cancel a campaign; line config")
+    func whatsApp() async throws {
+        try await Harness.with({ $0.outboundApprovalDelay = 0 }) { h in
+            let message = TruoraOutboundMessage(
+                name: "bienvenida", category: "TRANSACTIONAL", languageCode: "es", content: "Hola {{.name}}",
+                isNotification: false, wabaPhoneNumber: "573170000000", continueProcessMessage: "Sí",
+                cancelProcessMessage: "No", examples: [("name", "Ana")])
+            let created = try await h.truora.createOutbound(message)
+            #expect(try await h.truora.outbound(created.outboundID).status == "APPROVED")
+            let updated = try await h.truora.updateOutbound(created.outboundID, message)
+            #expect(updated.outboundID == created.outboundID)
+            let sent = try await h.truora.sendOutbound(TruoraOutboundSend(
+                outboundID: created.outboundID, flowID: "IPFabc123", phoneNumber: "3001234560", countryCode: "+57",
+                userAuthorized: true, variables: [("name", "Ana")]))
+            #expect(sent.processID?.hasPrefix("IDP") == true && sent.status == "sent")
+            let campaign = try await h.truora.cancelCampaign(try #require(sent.campaignID))
+            #expect(campaign.status == "canceled")
+            let inbound = try await h.truora.createInbound(TruoraInbound(
+                flowID: "IPFabc123", inboundMessage: "Hola Truora", wabaPhoneNumber: "573170000000"))
+            #expect(inbound.whatsappLink?.contains("text=Hola%20Truora") == true)
+            _ = try await h.truora.updateInbound(inbound)
+            let line = try await h.truora.configureLine("573170000000", defaultFlowID: "IPFabc123")
+            #expect(line.defaultFlowID == "IPFabc123")
+            // A send whose answer is lost is ambiguous: never retried.
+            h.sandbox.setFaults(try FaultPlan(parsing: "reset:once@POST /v1/whatsapp"))
+            do {
+                _ = try await h.truora.sendOutbound(TruoraOutboundSend(
+                    outboundID: "OTBother", flowID: "IPFabc123", phoneNumber: "3001234561", countryCode: "+57",
+                    userAuthorized: true))
+                Issue.record("a lost answer was not reported")
+            } catch {
+                #expect((error as? ProviderError)?.kind == .ambiguous)
+            }
+            #expect(h.sandbox.statistics.messagesSent == 2)
+        }
+    }
+}
