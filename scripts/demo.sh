@@ -27,6 +27,11 @@ echo "== idbatch run samples/personas-co.xlsx --provider truora-batch (Truora's 
 mkdir -p demo-out/batch
 "$bin" run samples/personas-co.xlsx --job samples/personas-co.job.yaml --provider truora-batch \
     --sandbox --state "$state" --out demo-out/batch || [ $? -eq 2 ]
+echo "== idbatch run samples/personas-co.xlsx --job samples/verificacion-co.job.yaml (truora-di: a verification link per person, sandbox)"
+mkdir -p demo-out/verificacion
+# --wait: the sandbox's people finish their flows in ten seconds; real ones take days (collect later).
+"$bin" run samples/personas-co.xlsx --job samples/verificacion-co.job.yaml --wait 30s \
+    --sandbox --state "$state" --out demo-out/verificacion || [ $? -eq 2 ]
 echo "== the same file again: the ledger resumes, nothing is sent twice"
 run samples/personas-co.xlsx --job samples/personas-co.job.yaml
 echo "demo: reports in demo-out/ (NAME.report.*, NAME.errors.*, NAME.summary.json)"
