@@ -7,27 +7,37 @@ import Testing
 struct TruoraIdentityTests {
     @Test("a web key's link opens its page; the process result decodes, pending then final")
     func webKeys() async throws {
-        try await Harness.with({ $0.processDuration = 600 }) { h in
-            let key = try await h.truora.createWebKey(TruoraWebKeyRequest(
-                flowID: "IPFabc123", country: "CO", redirectURL: "https://example.com/done", accountID: "cliente-7",
-                documentType: "national-id", phones: ["+573001234567"], emails: ["ana@example.com"]))
+        let request = TruoraWebKeyRequest(
+            flowID: "IPFabc123", country: "CO", redirectURL: "https://example.com/done", accountID: "cliente-7",
+            documentType: "national-id", phones: ["+573001234567"], emails: ["ana@example.com"])
+        // Ten sandbox years: pending throughout the test.
+        try await Harness.with({ $0.processDuration = 315_360_000 }) { h in
+            let key = try await h.truora.createWebKey(request)
             let processID = try #require(key.processID)
             #expect(key.accountID == "cliente-7")
             let link = h.truora.identityLink(key)
             #expect(link.hasPrefix(h.baseURL + "/identity/?token="))
             #expect(try await h.get(link).status == 200)
-            #expect(try await h.truora.processResult(processID).status == "pending")
-            try await Task.sleep(for: .milliseconds(1_100))
-            let done = try await h.truora.processResult(processID)
-            // Phone digit 7: the person never used the link.
-            #expect(done.status == "failure" && done.declinedReason == "not_used" && done.isFinished)
-            #expect(done.finalStatus == "failure" && done.accountID == "cliente-7")
+            let pending = try await h.truora.processResult(processID)
+            #expect(pending.status == "pending" && !pending.isFinished)
             do {
                 _ = try await h.truora.processResult("IDPmissing")
                 Issue.record("a missing process was found")
             } catch {
                 #expect((error as? ProviderError)?.status == 404)
             }
+        }
+        try await Harness.with({ $0.processDuration = 1 }) { h in
+            let processID = try #require(try await h.truora.createWebKey(request).processID)
+            var done = try await h.truora.processResult(processID)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !done.isFinished, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                done = try await h.truora.processResult(processID)
+            }
+            // Phone digit 7: the person never used the link.
+            #expect(done.status == "failure" && done.declinedReason == "not_used" && done.failureStatus == "expired")
+            #expect(done.finalStatus == "failure" && done.accountID == "cliente-7")
         }
     }
 

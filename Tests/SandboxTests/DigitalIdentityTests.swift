@@ -19,8 +19,8 @@ struct DigitalIdentityTests {
 
     @Test("a web key names its account and process; the link's page opens; the result is pending, then success")
     func lifecycle() async throws {
-        // 600 sandbox seconds are one second here: room for a loaded machine between the two looks.
-        try await SandboxHTTP.with({ $0.processDuration = 600 }) { http in
+        // A process that cannot end during the test (ten sandbox years) is pending...
+        try await SandboxHTTP.with({ $0.processDuration = 315_360_000 }) { http in
             let answer = try JSON.object(try await key(http, account: "cliente-001", phone: "+573001234560"))
             let token = try #require(answer["api_key"]?.string)
             let process = try #require(answer["process_id"]?.string)
@@ -28,14 +28,22 @@ struct DigitalIdentityTests {
             #expect(process.hasPrefix("IDP"))
             #expect(try await http.send("GET", "/identity/?token=\(token)").status == 200)
             #expect(try await http.send("GET", "/identity/?token=forged").status == 401)
-
             let pending = try JSON.object(try await http.truora("GET", "/v1/processes/\(process)/result"))
-            #expect(pending["status"]?.string == "pending")
-            try await Task.sleep(for: .milliseconds(1_100))
-            let done = try JSON.object(try await http.truora("GET", "/v1/processes/\(process)/result"))
+            #expect(pending["status"]?.string == "pending" && pending["account_id"]?.string == "cliente-001")
+            #expect(try await http.truora("GET", "/v1/processes/IDPmissing/result").status == 404)
+        }
+        // ...and one that ends after a sandbox second is soon over.
+        try await SandboxHTTP.with({ $0.processDuration = 1 }) { http in
+            let answer = try JSON.object(try await key(http, account: "cliente-001", phone: "+573001234560"))
+            let process = try #require(answer["process_id"]?.string)
+            var done: [String: JSONValue] = [:]
+            let deadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                try await Task.sleep(for: .milliseconds(20))
+                done = try JSON.object(try await http.truora("GET", "/v1/processes/\(process)/result"))
+            } while done["status"]?.string == "pending" && ContinuousClock.now < deadline
             #expect(done["status"]?.string == "success")
             #expect(done["declined_reason"] == nil || done["declined_reason"] == .null)
-            #expect(try await http.truora("GET", "/v1/processes/IDPmissing/result").status == 404)
         }
     }
 
@@ -136,13 +144,17 @@ struct WhatsAppTests {
         }
     }
 
-    @Test("a created outbound is pending until approved, needs its variables, and can be updated")
-    func createdOutbound() async throws {
-        try await SandboxHTTP.with({ $0.outboundApprovalDelay = 600 }) { http in
-            let form = [("outbound_name", "bienvenida"), ("category", "TRANSACTIONAL"), ("language_code", "es"),
-                        ("template_type", "TEXT"), ("content", "Hola {{.name}}, ¿empezamos?"),
-                        ("is_notification", "false"), ("waba_phone_number", "573170000000"),
-                        ("continue_process_message", "Sí"), ("cancel_process_message", "No")]
+    static let outboundForm = [
+        ("outbound_name", "bienvenida"), ("category", "TRANSACTIONAL"), ("language_code", "es"),
+        ("template_type", "TEXT"), ("content", "Hola {{.name}}, ¿empezamos?"), ("is_notification", "false"),
+        ("waba_phone_number", "573170000000"), ("continue_process_message", "Sí"), ("cancel_process_message", "No"),
+    ]
+
+    @Test("a created outbound is pending until approved and cannot be sent; an update goes back to pending")
+    func pendingOutbound() async throws {
+        // Approval takes ten sandbox years: never during the test.
+        try await SandboxHTTP.with({ $0.outboundApprovalDelay = 315_360_000 }) { http in
+            let form = Self.outboundForm
             let noExample = try await http.truora("POST", "/v1/whatsapp/outbounds", form: form)
             #expect(noExample.status == 400)
             #expect(try JSON.object(noExample)["message"]?.string?.contains("var.name") == true)
@@ -152,15 +164,25 @@ struct WhatsAppTests {
             #expect(created["status"]?.string == "PENDING")
             let early = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send + [("var.name", "Ana")])
             #expect(early.status == 400)
-            try await Task.sleep(for: .milliseconds(1_100))
-            #expect(try JSON.object(try await http.truora("GET", "/v1/whatsapp/outbounds/\(id)"))["status"]?.string == "APPROVED")
-            let missingVariable = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send)
-            #expect(missingVariable.status == 400)
-            let sent = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send + [("var.name", "Ana")])
-            #expect(sent.status == 201)
+            #expect(try JSON.object(early)["message"]?.string?.contains("PENDING") == true)
             let updated = try await http.truora("PUT", "/v1/whatsapp/outbounds/\(id)", form: form + [("var.name", "Eva")])
             #expect(try JSON.object(updated)["status"]?.string == "PENDING")
             #expect(try await http.truora("PUT", "/v1/whatsapp/outbounds/OTBmissing", form: form + [("var.name", "Eva")]).status == 404)
+        }
+    }
+
+    @Test("an approved outbound is sent only with every variable of its text")
+    func approvedOutbound() async throws {
+        try await SandboxHTTP.with({ $0.outboundApprovalDelay = 0 }) { http in
+            let created = try JSON.object(try await http.truora("POST", "/v1/whatsapp/outbounds",
+                                                                 form: Self.outboundForm + [("var.name", "Ana")]))
+            let id = try #require(created["outbound_id"]?.string)
+            #expect(try JSON.object(try await http.truora("GET", "/v1/whatsapp/outbounds/\(id)"))["status"]?.string == "APPROVED")
+            let missingVariable = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send)
+            #expect(missingVariable.status == 400)
+            #expect(try JSON.object(missingVariable)["message"]?.string?.contains("var.name") == true)
+            let sent = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send + [("var.name", "Ana")])
+            #expect(sent.status == 201)
         }
     }
 
