@@ -342,22 +342,8 @@ public struct RowValidator {
 
         continuousColumns(&values, country: country, outcome: &outcome, issues: &issues)
 
-        // Consent.
-        switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
-        case .some(.some(true)): break
-        case .some(.some(false)):
-            issues.append(RowIssue(.consentRefused, column: column("user_authorized"),
-                                   Message(.consentRefused)))
-        case .some(.none):
-            break  // reported by the boolean format check
-        case .none:
-            if settings.consent != nil {
-                inputs.append(RowOutcome.Input("user_authorized", "true"))
-            } else {
-                issues.append(RowIssue(.consentMissing, column: column("user_authorized"),
-                                       Message(.consentMissing)))
-            }
-        }
+        // Consent: the column's value is among the inputs already, and checked as a boolean.
+        consent(values, &inputs, &issues, columnChecked: true)
 
         outcome.inputs = inputs
         outcome.issues = issues
@@ -515,6 +501,29 @@ public struct RowValidator {
         }
     }
 
+    /// `user_authorized` from the row's consent column, else from the job's attestation; never assumed.
+    /// With `columnChecked`, the column's value is already among the inputs and its format checked.
+    private func consent(_ values: InputValues, _ inputs: inout [RowOutcome.Input], _ issues: inout [RowIssue],
+                         columnChecked: Bool) {
+        switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
+        case .some(.some(true)):
+            if !columnChecked { inputs.append(RowOutcome.Input("user_authorized", "true")) }
+        case .some(.some(false)):
+            issues.append(RowIssue(.consentRefused, column: column("user_authorized"), Message(.consentRefused)))
+        case .some(.none):
+            if !columnChecked {
+                issues.append(RowIssue(.valueNotAllowed, column: column("user_authorized"),
+                                       Message(.booleanInvalid, "user_authorized")))
+            }
+        case .none:
+            if settings.consent != nil {
+                inputs.append(RowOutcome.Input("user_authorized", "true"))
+            } else {
+                issues.append(RowIssue(.consentMissing, column: column("user_authorized"), Message(.consentMissing)))
+            }
+        }
+    }
+
     // MARK: Digital Identity and WhatsApp
 
     /// A person to send a verification link or a WhatsApp message to: the account, a phone with its
@@ -578,20 +587,7 @@ public struct RowValidator {
         }
         if let country { inputs.append(RowOutcome.Input("country", country)) }
         if provider == .truoraWhatsApp {
-            switch values["user_authorized"].map({ ValueText.boolean($0.text) }) {
-            case .some(.some(true)): inputs.append(RowOutcome.Input("user_authorized", "true"))
-            case .some(.some(false)):
-                issues.append(RowIssue(.consentRefused, column: column("user_authorized"), Message(.consentRefused)))
-            case .some(.none):
-                issues.append(RowIssue(.valueNotAllowed, column: column("user_authorized"),
-                                       Message(.booleanInvalid, "user_authorized")))
-            case .none:
-                if settings.consent != nil {
-                    inputs.append(RowOutcome.Input("user_authorized", "true"))
-                } else {
-                    issues.append(RowIssue(.consentMissing, column: column("user_authorized"), Message(.consentMissing)))
-                }
-            }
+            consent(values, &inputs, &issues, columnChecked: false)
             for name in values.names where IdentityInput.isVariable(name) {
                 if let value = values[name] { inputs.append(RowOutcome.Input(name, value.text)) }
             }

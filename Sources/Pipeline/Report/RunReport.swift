@@ -115,7 +115,7 @@ enum RunReport {
                 let inner = StoredMessage.render(record.errorMessage ?? "", language)
                 return Verdict(status: "pending", code: code, Message(.askLinkAgain, inner), language: language)
             }
-            if record.mode == "truora-di" || record.mode == "truora-whatsapp" {
+            if Provider(rawValue: record.mode)?.startsProcess == true {
                 return Verdict(status: "pending", code: "process_pending", Message(.processPending), language: language)
             }
             return Verdict(status: "pending", code: "result_pending", Message(.resultPending), language: language)
@@ -137,7 +137,7 @@ enum RunReport {
                                Message(.truliooOutcomeUnknown, TruliooExternalID.make(record.inputHash)),
                                language: language)
             }
-            if record.mode == "truora-di" || record.mode == "truora-whatsapp" {
+            if Provider(rawValue: record.mode)?.startsProcess == true {
                 let key: MessageKey = record.mode == "truora-di" ? .linkOutcomeUnknown : .messageOutcomeUnknown
                 return Verdict(status: "pending", code: "outcome_unknown", Message(key, record.accountID ?? "—"),
                                language: language)

@@ -82,8 +82,5 @@ struct DigitalIdentityController {
     }
 
     /// `IPF` and letters or digits: what the sandbox accepts as a flow it has.
-    static func isFlowID(_ id: String) -> Bool {
-        id.hasPrefix("IPF") && id.count > 3 && id.count <= 64
-            && id.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-    }
+    static func isFlowID(_ id: String) -> Bool { Identifiers.wellFormed(id, prefix: "IPF") }
 }

@@ -88,8 +88,7 @@ struct WhatsAppController {
             }
         }
         if let wanted = await state.variables(of: outboundID) {
-            let given = Set(form.fields.compactMap { $0.name.hasPrefix("var.") ? String($0.name.dropFirst(4)) : nil })
-            let missing = wanted.subtracting(given).sorted()
+            let missing = wanted.subtracting(Self.variables(of: form)).sorted()
             if !missing.isEmpty {
                 return Reply.truoraError(400, "the message needs " + missing.map { "var.\($0)" }.joined(separator: ", "))
             }
@@ -152,8 +151,7 @@ struct WhatsAppController {
         }
         if type != "TEXT", form["media_url"] == nil { return fail("media_url is required for a \(type) outbound") }
         let variables = Self.variables(in: content)
-        let examples = Set(form.fields.compactMap { $0.name.hasPrefix("var.") ? String($0.name.dropFirst(4)) : nil })
-        let missing = variables.subtracting(examples).sorted()
+        let missing = variables.subtracting(Self.variables(of: form)).sorted()
         if !missing.isEmpty { return fail("give an example for " + missing.map { "var.\($0)" }.joined(separator: ", ")) }
         return .success((TruoraOutbound(outboundID: "", outboundName: name, category: category, languageCode: language,
                                         content: content, isNotification: notification, status: "PENDING"), variables))
@@ -177,8 +175,10 @@ struct WhatsAppController {
     }
 
     /// `OTB` and letters or digits.
-    static func isOutboundID(_ id: String) -> Bool {
-        id.hasPrefix("OTB") && id.count > 3 && id.count <= 64
-            && id.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    static func isOutboundID(_ id: String) -> Bool { Identifiers.wellFormed(id, prefix: "OTB") }
+
+    /// The names of the `var.NAME` fields of a form.
+    static func variables(of form: FormBody) -> Set<String> {
+        Set(form.fields.compactMap { $0.name.hasPrefix("var.") ? String($0.name.dropFirst(4)) : nil })
     }
 }

@@ -15,6 +15,13 @@ enum Identifiers {
     static func batch() -> String { "BAT" + hex(32) }
     static func detail() -> String { "DTL" + hex(32) }
     static func config() -> String { "CFG" + hex(32) }
+    /// Whether `id` is `prefix` and then letters or digits (64 characters at most): how the sandbox
+    /// recognises a flow (`IPF…`) or an outbound message (`OTB…`) it accepts without knowing it.
+    static func wellFormed(_ id: String, prefix: String) -> Bool {
+        id.hasPrefix(prefix) && id.count > prefix.count && id.count <= 64
+            && id.dropFirst(prefix.count).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
     static func token(_ count: Int = 40) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
         return String((0..<count).map { _ in alphabet.randomElement()! })

@@ -139,10 +139,7 @@ public final class XLSXWriter {
         format_set_align(wrapFormat, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         for numberFormat in [nil, "@", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"] as [String?] {
             let format = workbook_add_format(workbook)!
-            format_set_bg_color(format, 0xFFC7CE)
-            format_set_font_color(format, 0x9C0006)
-            format_set_border(format, UInt8(LXW_BORDER_THIN.rawValue))
-            format_set_border_color(format, 0xC00000)
+            Self.mark(format)
             if let numberFormat { format_set_num_format(format, numberFormat) }
             markFormats.append(format)
         }
@@ -274,16 +271,19 @@ public final class XLSXWriter {
         let pair = [false, true].map { marked -> UnsafeMutablePointer<lxw_format> in
             let made = workbook_add_format(workbook)!
             if let code = format.code { format_set_num_format(made, code) } else { format_set_num_format_index(made, UInt8(format.id)) }
-            if marked {
-                format_set_bg_color(made, 0xFFC7CE)
-                format_set_font_color(made, 0x9C0006)
-                format_set_border(made, UInt8(LXW_BORDER_THIN.rawValue))
-                format_set_border_color(made, 0xC00000)
-            }
+            if marked { Self.mark(made) }
             return made
         }
         formatsByRef[format] = (pair[0], pair[1])
         columnDateFormats[column] = (pair[0], pair[1])
+    }
+
+    /// The look of a cell to blame: light red, dark red text, a thin red border.
+    private static func mark(_ format: UnsafeMutablePointer<lxw_format>) {
+        format_set_bg_color(format, 0xFFC7CE)
+        format_set_font_color(format, 0x9C0006)
+        format_set_border(format, UInt8(LXW_BORDER_THIN.rawValue))
+        format_set_border_color(format, 0xC00000)
     }
 
     /// Writes the next row; the first one is the header when `options.header` is set.
