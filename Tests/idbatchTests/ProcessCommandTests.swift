@@ -35,7 +35,9 @@ struct ProcessCommandTests {
         // 600 sandbox seconds pass in one second here; collect waits for the processes to end.
         let collect = try await CommandRunner.running(["collect", "--state", out + "/state", "--wait", "20s"],
                                                       environment: sandbox.environment)
-        #expect(collect.exitCode == 2, "\(collect.stderr)")  // NIT and XX failed validation and stay failed
+        // 2: NIT and XX failed validation and stay failed. (0 when there was nothing left: on a
+        // machine slow enough, as under ThreadSanitizer, the rerun's one look already saw every end.)
+        #expect([0, 2].contains(collect.exitCode), "\(collect.stderr)")
         rows = try SheetTable.rows(out + "/personas-co.report.xlsx")
         let statuses = rows.compactMap { $0["process_status"] }.filter { !$0.isEmpty }
         #expect(statuses.count == 10 && !statuses.contains("pending"))

@@ -87,6 +87,8 @@ struct RowCaller: Sendable {
                 result.record.remoteID = processID
                 result.record.remoteStatus = "pending"
                 result.record.state = .acknowledged
+                // First look after the first backoff step, as for a check: a run with --wait 0s makes none.
+                result.record.nextPoll = Date().timeIntervalSince1970 + nextWait(status: "pending", polls: 0)
             } else {
                 result.record.state = .final
                 result.record.errorCode = "process_not_named"
