@@ -69,6 +69,8 @@ struct ProcessRunTests {
             let collected = try await collector.collect()
             let summary = try #require(collected.first?.result.summary)
             #expect(summary.ok == 6 && summary.pending == 0 && summary.failed == 2)
+            #expect(summary.processes == ["success": 3, "failure: not_used": 1, "failure: validation_not_finished": 1,
+                                          "failure: vpn_detected": 1])
             rows = try reportRows(run.summary.report)
             #expect(rows[0]["process_status"] == "success" && rows[0]["idbatch_status"] == "ok")
             #expect(rows[1]["process_status"] == "failure" && rows[1]["declined_reason"] == "not_used")

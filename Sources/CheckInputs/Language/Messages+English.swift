@@ -119,6 +119,7 @@ extension Messages {
         "summary.no": "NO",
         "summary.byCode": "Rows by error code",
         "summary.scores": "Scores of finished checks",
+        "summary.processes": "Results of finished verifications",
         "summary.file": "file",
         "summary.sha256": "file SHA-256",
         "summary.mode": "mode",

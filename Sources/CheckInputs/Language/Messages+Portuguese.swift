@@ -119,6 +119,7 @@ extension Messages {
         "summary.no": "NÃO",
         "summary.byCode": "Linhas por código de erro",
         "summary.scores": "Pontuações das consultas concluídas",
+        "summary.processes": "Resultados das verificações concluídas",
         "summary.file": "arquivo",
         "summary.sha256": "SHA-256 do arquivo",
         "summary.mode": "modo",

@@ -119,6 +119,7 @@ extension Messages {
         "summary.no": "NO",
         "summary.byCode": "Filas por código de error",
         "summary.scores": "Puntajes de las consultas terminadas",
+        "summary.processes": "Resultados de las verificaciones terminadas",
         "summary.file": "archivo",
         "summary.sha256": "SHA-256 del archivo",
         "summary.mode": "modo",

@@ -17,11 +17,14 @@ public struct ReportCounts: Codable, Sendable, Equatable {
     public var byCode: [String: Int] = [:]
     /// Truora scores in fifths (`0.0-0.2` … `0.8-1.0`).
     public var scores: [String: Int] = [:]
+    /// truora-di and truora-whatsapp: finished processes by status, failures by `declined_reason`
+    /// (`success`, `failure: not_used`); nil in counts written before these modes.
+    public var processes: [String: Int]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case rowsRead = "rows_read", ok, failed, pending, skipped, byCode = "by_code", scores
+        case rowsRead = "rows_read", ok, failed, pending, skipped, byCode = "by_code", scores, processes
     }
 
     public var balances: Bool { rowsRead == ok + failed + pending + skipped }
@@ -39,6 +42,14 @@ extension ReportCounts {
         if !verdict.code.isEmpty { byCode[verdict.code, default: 0] += 1 }
         if let score = record?.score, score >= 0, record?.state == .final {
             scores[RunReport.scoreBucket(score), default: 0] += 1
+        }
+        if let record, record.state == .final, let status = record.remoteStatus,
+            Provider(rawValue: record.mode)?.startsProcess == true
+        {
+            // A failure overridden to success counts as a success (its old reason stays in its row).
+            let key = status == "failure" ? record.declinedReason.map { "failure: \($0)" } ?? status : status
+            processes = processes ?? [:]
+            processes?[key, default: 0] += 1
         }
     }
 }

@@ -17,9 +17,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var accounting: String
     public var byCode: [String: Int]
     public var scores: [String: Int]
+    /// truora-di and truora-whatsapp: finished processes by status (`failure: REASON`).
+    public var processes: [String: Int]?
     /// Provider requests made, by kind.
     public var requests: [String: Int]
-    /// The requests that cost money: checks created, Trulioo inits.
+    /// The requests that cost money: checks created, Trulioo inits, web keys, WhatsApp messages.
     public var billableRequests: Int
     /// For a dry run: the billable requests the run would make, by kind.
     public var wouldBill: [String: Int]
@@ -33,7 +35,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case file, sha256, mode, ok, failed, pending, skipped, accounting, scores, requests, started, finished
+        case file, sha256, mode, ok, failed, pending, skipped, accounting, scores, processes, requests, started, finished
         case report, stopped, warnings
         case dryRun = "dry_run", rowsRead = "rows_read", byCode = "by_code", billableRequests = "billable_requests"
         case wouldBill = "would_bill", durationSeconds = "duration_seconds", errorsFile = "errors_file"
@@ -57,6 +59,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
             + "pending + \(counts.skipped) skipped"
         byCode = counts.byCode
         scores = counts.scores
+        processes = counts.processes
         requests = plan.requests
         billableRequests = plan.requests.filter { Self.billableKinds.contains($0.key) }.values.reduce(0, +)
         wouldBill = plan.wouldBill
@@ -99,7 +102,13 @@ public struct RunSummary: Codable, Sendable, Equatable {
                 lines: counts.byCode.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
         }
-        if plan.mode != "trulioo" {
+        if Provider(rawValue: plan.mode)?.startsProcess == true {
+            // Process statuses and declined reasons are Truora's values, the same in every language.
+            sections.append(SummarySheet.Section(
+                title: word("processes"),
+                lines: (counts.processes ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                    .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
+        } else if plan.mode != "trulioo" {
             let buckets = (0..<5).map { RunReport.scoreBucket((Double($0) + 0.5) / 5) }
             sections.append(SummarySheet.Section(
                 title: word("scores"),
