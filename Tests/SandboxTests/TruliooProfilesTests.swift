@@ -18,7 +18,8 @@ struct TruliooProfilesTests {
 
     @Test("GET profiles answers a bare array by default, pages by limit and page")
     func bareArray() async throws {
-        try await SandboxHTTP.with { http in
+        // A token that outlives a slow machine (the default hour is six seconds at 600x).
+        try await SandboxHTTP.with({ $0.tokenLifetime = 31_536_000 }) { http in
             let token = try await http.truliooToken()
             try await initialise(http, token: token, count: 3)
             let auth = [("Authorization", "Bearer \(token)")]
@@ -32,7 +33,7 @@ struct TruliooProfilesTests {
 
     @Test("with pagedProfiles the answer is {data, last}, and the client reads both forms")
     func paged() async throws {
-        try await SandboxHTTP.with({ $0.pagedProfiles = true }) { http in
+        try await SandboxHTTP.with({ $0.pagedProfiles = true; $0.tokenLifetime = 31_536_000 }) { http in
             let token = try await http.truliooToken()
             try await initialise(http, token: token, count: 3)
             let auth = [("Authorization", "Bearer \(token)")]
