@@ -24,7 +24,9 @@ struct PipelineHarness {
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
         let transport = AsyncHTTPTransport(connectionsPerHost: 16)
-        let retry = RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 5, timeout: .seconds(5))
+        // No test here hangs an answer on purpose: the timeout only has to outlast a slow machine
+        // (under ThreadSanitizer beside a fuzzer, an init took over 5 s and became `unknown`).
+        let retry = RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 5, timeout: .seconds(30))
         let providers = RunProviders(
             truora: TruoraClient(
                 configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: running.baseURL, retry: retry),
