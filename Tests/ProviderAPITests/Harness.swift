@@ -57,9 +57,9 @@ struct Harness {
         await running.stop()
     }
 
-    /// Polls until `condition` holds (5 s at most).
-    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(5)
+    /// Polls until `condition` holds (`within`, 5 s by default, at most).
+    func eventually(within: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + within
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(20))

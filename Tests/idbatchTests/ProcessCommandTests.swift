@@ -19,7 +19,9 @@ struct ProcessCommandTests {
         let run = try await CommandRunner.running(arguments, environment: sandbox.environment)
         #expect(run.exitCode == 2, "\(run.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        #expect(summary["accounting"] as? String == "12 rows read = 0 ok + 2 failed + 10 pending + 0 skipped")
+        // Pending, unless the machine is slow enough (as under a sanitizer) for the run's one look,
+        // a second after each link, to find the sandbox's people already done.
+        #expect(summary["failed"] as? Int == 2 && (summary["ok"] as? Int ?? 0) + (summary["pending"] as? Int ?? 0) == 10)
         #expect(summary["billable_requests"] as? Int == 10)
         #expect(sandbox.stats.webKeysCreated == 10)
         var rows = try SheetTable.rows(out + "/personas-co.report.xlsx")
