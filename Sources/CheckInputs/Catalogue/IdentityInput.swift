@@ -42,10 +42,6 @@ public struct IdentityInput: Sendable, Hashable {
         }
     }
 
-    public static func named(_ name: String, provider: Provider) -> IdentityInput? {
-        inputs(for: provider).first { $0.name == name }
-    }
-
     /// Countries a Digital Identity flow may be for.
     public static let countries: Set<String> = ["ALL", "AR", "BR", "CL", "CO", "CR", "EC", "MX", "PE"]
 

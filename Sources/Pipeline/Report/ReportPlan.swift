@@ -8,6 +8,8 @@ public struct ReportPlan: Codable, Sendable, Equatable {
     public var input: String
     public var sha256: String
     public var mode: String
+    /// truora-di and truora-whatsapp: rows start processes whose results come later.
+    var startsProcess: Bool { Provider(rawValue: mode)?.startsProcess == true }
     public var sheet: String?
     public var delimiter: UInt8?
     public var limits: ReadLimits

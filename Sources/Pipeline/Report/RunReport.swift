@@ -31,7 +31,8 @@ public struct ReportCounts: Codable, Sendable, Equatable {
 }
 
 extension ReportCounts {
-    mutating func count(_ verdict: RunReport.Verdict, record: LedgerRecord?) {
+    /// Counts one row; `processes`: the run's mode starts processes (decided once per report).
+    mutating func count(_ verdict: RunReport.Verdict, record: LedgerRecord?, processes countsProcesses: Bool) {
         rowsRead += 1
         switch verdict.status {
         case "ok": ok += 1
@@ -43,9 +44,7 @@ extension ReportCounts {
         if let score = record?.score, score >= 0, record?.state == .final {
             scores[RunReport.scoreBucket(score), default: 0] += 1
         }
-        if let record, record.state == .final, let status = record.remoteStatus,
-            Provider(rawValue: record.mode)?.startsProcess == true
-        {
+        if countsProcesses, let record, record.state == .final, let status = record.remoteStatus {
             // A failure overridden to success counts as a success (its old reason stays in its row).
             let key = status == "failure" ? record.declinedReason.map { "failure: \($0)" } ?? status : status
             processes = processes ?? [:]
@@ -126,7 +125,7 @@ enum RunReport {
                 let inner = StoredMessage.render(record.errorMessage ?? "", language)
                 return Verdict(status: "pending", code: code, Message(.askLinkAgain, inner), language: language)
             }
-            if Provider(rawValue: record.mode)?.startsProcess == true {
+            if plan.startsProcess {
                 return Verdict(status: "pending", code: "process_pending", Message(.processPending), language: language)
             }
             return Verdict(status: "pending", code: "result_pending", Message(.resultPending), language: language)
@@ -148,7 +147,7 @@ enum RunReport {
                                Message(.truliooOutcomeUnknown, TruliooExternalID.make(record.inputHash)),
                                language: language)
             }
-            if Provider(rawValue: record.mode)?.startsProcess == true {
+            if plan.startsProcess {
                 let key: MessageKey = record.mode == "truora-di" ? .linkOutcomeUnknown : .messageOutcomeUnknown
                 return Verdict(status: "pending", code: "outcome_unknown", Message(key, record.accountID ?? "—"),
                                language: language)
@@ -200,12 +199,13 @@ enum RunReport {
             try report.write(headerOut)
 
             var records = RecordCursor(ledger: ledger, fileID: fileID, mode: plan.mode)
+            let processes = plan.startsProcess
             var out = Row(number: 0)
             while plan.headerRow != nil, let row = try reader.next() {
                 guard !row.isBlank else { continue }
                 let record = try records.record(for: row.number)
                 let verdict = verdict(record, plan: plan, batches: batches)
-                counts.count(verdict, record: record)
+                counts.count(verdict, record: record, processes: processes)
                 out.reset(number: row.number)
                 for column in 0..<width {
                     out.append(column < row.count ? row[column] : Cell.empty)
@@ -247,6 +247,7 @@ enum RunReport {
             for name in resultColumns(plan: plan) { header.append(Cell(text: name, type: .text)) }
             try report.write(header)
             var after = 0
+            let processes = plan.startsProcess
             var out = Row(number: 0)
             while true {
                 let page = try ledger.records(fileID: fileID, mode: plan.mode, after: after, limit: 2_000)
@@ -254,7 +255,7 @@ enum RunReport {
                 after = last.sourceRow
                 for record in page {
                     let verdict = verdict(record, plan: plan, batches: batches)
-                    counts.count(verdict, record: record)
+                    counts.count(verdict, record: record, processes: processes)
                     out.reset(number: record.sourceRow)
                     appendResult(to: &out, row: record.sourceRow, verdict: verdict, record: record,
                                  plan: plan, batches: batches)

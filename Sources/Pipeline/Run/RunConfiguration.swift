@@ -91,6 +91,13 @@ public struct RunConfiguration: Sendable {
         return missing
     }
 
+    /// Why this run may not start, naming what is missing; nil when it may (a dry run calls no one).
+    public var setupProblem: String? {
+        let missing = missingForProcesses
+        guard !dryRun, !missing.isEmpty else { return nil }
+        return "a \(mode.rawValue) run needs " + missing.joined(separator: " and ") + "; nothing was sent"
+    }
+
     public var mode: Provider { settings.provider }
 }
 

@@ -55,12 +55,8 @@ public struct RunEngine: Sendable {
     }
 
     public func run(input: String) async throws(PipelineError) -> RunResult {
-        let missing = configuration.missingForProcesses
-        if !configuration.dryRun, !missing.isEmpty {
-            // A sweep's job file may lack them too: nothing is read or sent without them.
-            throw PipelineError(PipelineError.usage, "a \(configuration.mode.rawValue) run needs "
-                                + missing.joined(separator: " and ") + "; nothing was sent", file: input)
-        }
+        // A sweep's job file may lack the flow too: nothing is read or sent without it.
+        if let problem = configuration.setupProblem { throw PipelineError(PipelineError.usage, problem, file: input) }
         let started = Date()
         let file: FileValidation
         let sha256: String

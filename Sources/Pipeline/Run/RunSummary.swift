@@ -102,7 +102,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
                 lines: counts.byCode.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
         }
-        if Provider(rawValue: plan.mode)?.startsProcess == true {
+        if plan.startsProcess {
             // Process statuses and declined reasons are Truora's values, the same in every language.
             sections.append(SummarySheet.Section(
                 title: word("processes"),

@@ -3,7 +3,7 @@ import ProviderAPI
 
 /// What the Digital Identity and WhatsApp side of the sandbox remembers: the processes that web
 /// keys and outbound messages start, the outbound messages and inbound flows made through the API,
-/// campaigns and line settings.
+/// and campaigns.
 ///
 /// A process is `pending` until `processDuration` sandbox seconds have passed, then ends as the
 /// row's trigger says (``ProcessOutcome``), so every `declined_reason` can be reached on purpose.
@@ -22,8 +22,6 @@ actor IdentityState {
         var campaignID: String?
         /// A campaign cancelled before the person answered closes the process as `not_used`.
         var canceledAt: Double?
-        /// The person opened the link (`GET /identity`).
-        var opened = false
     }
 
     struct Outbound: Sendable {
@@ -42,7 +40,6 @@ actor IdentityState {
     /// outbound id → its open campaign.
     private var campaignByOutbound: [String: String] = [:]
     private var canceledCampaigns: Set<String> = []
-    private var lines: [String: String?] = [:]
     private let origin = Timestamp.now()
 
     init(clock: SandboxClock, stats: Stats, processDuration: Double, approvalDelay: Double) {
@@ -61,7 +58,6 @@ actor IdentityState {
         inbounds = [:]
         campaignByOutbound = [:]
         canceledCampaigns = []
-        lines = [:]
     }
 
     // MARK: Processes
@@ -78,12 +74,9 @@ actor IdentityState {
 
     func rememberKey(_ token: String, process: String) { keys[token] = process }
 
-    /// Opens the page a link leads to; nil for a token the sandbox never made.
+    /// The process a link's token opens; nil for a token the sandbox never made.
     func open(token: String) -> Process? {
-        guard let id = keys[token], var process = processes[id] else { return nil }
-        process.opened = true
-        processes[id] = process
-        return process
+        keys[token].flatMap { processes[$0] }
     }
 
     func result(_ id: String) -> TruoraProcessResult? {
@@ -122,7 +115,7 @@ actor IdentityState {
         return result
     }
 
-    // MARK: Outbound messages, inbound flows, campaigns, lines
+    // MARK: Outbound messages, inbound flows, campaigns
 
     /// An outbound made through the API starts `PENDING` and is approved `approvalDelay` later.
     func createOutbound(_ record: TruoraOutbound, variables: Set<String>) -> TruoraOutbound {
@@ -183,11 +176,6 @@ actor IdentityState {
         stored.whatsappLink = "https://api.whatsapp.com/send/?phone=\(inbound.wabaPhoneNumber)&text=\(text)"
         inbounds[key] = stored
         return stored
-    }
-
-    func configureLine(_ line: String, defaultFlowID: String?) -> TruoraLineConfig {
-        lines[line] = defaultFlowID
-        return TruoraLineConfig(wabaLine: line, defaultFlowID: defaultFlowID)
     }
 }
 

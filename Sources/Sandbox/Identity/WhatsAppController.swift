@@ -56,7 +56,8 @@ struct WhatsAppController {
             if let flow, !DigitalIdentityController.isFlowID(flow) {
                 return Reply.truoraError(400, "default_flow_id must be a flow id such as IPF1a2b3c")
             }
-            return Reply.json(await state.configureLine(line, defaultFlowID: flow))
+            // Nothing in the sandbox starts a line's default flow, so the setting is only answered.
+            return Reply.json(TruoraLineConfig(wabaLine: line, defaultFlowID: flow))
         }
     }
 

@@ -163,14 +163,11 @@ struct RunCommand: AsyncParsableCommand {
         configuration.signedURL = signedURL || configuration.signedURL
         configuration.redirectURL = redirectURL ?? configuration.redirectURL
         configuration.outboundID = outboundID ?? configuration.outboundID
-        if settings.provider.startsProcess {
-            configuration.flowID = flowID ?? configuration.flowID
-            let missing = configuration.missingForProcesses
-            if !missing.isEmpty, !dryRun {
-                FileHandleOutput.stderr("idbatch: error: a \(settings.provider.rawValue) run needs "
-                                        + missing.joined(separator: " and ") + "; nothing was sent\n")
-                throw ExitCode(ExitStatus.usage)
-            }
+        configuration.flowID = flowID ?? configuration.flowID
+        // Before connecting: a usage error is named before any credential is looked for.
+        if let problem = configuration.setupProblem {
+            FileHandleOutput.stderr("idbatch: error: \(problem)\n")
+            throw ExitCode(ExitStatus.usage)
         }
 
         let ledger: Ledger
@@ -182,7 +179,7 @@ struct RunCommand: AsyncParsableCommand {
         var connection: ProviderOptions.Connection?
         if !dryRun {
             connection = try await providerOptions.connect([settings.provider])
-            configuration.flowID = flowID ?? configuration.flowID ?? connection?.defaultFlowID
+            configuration.flowID = configuration.flowID ?? connection?.defaultFlowID
             if settings.provider == .trulioo, configuration.flowID == nil {
                 await connection?.close()
                 FileHandleOutput.stderr("idbatch: error: a trulioo run needs the flow to start: --flow-id ID, "
