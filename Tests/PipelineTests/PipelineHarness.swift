@@ -7,7 +7,7 @@ import Sandbox
 /// An in-process sandbox, clients pointed at it and a scratch folder with a state folder in it.
 struct PipelineHarness {
     let running: RunningSandbox
-    let transport: AsyncHTTPTransport
+    let transport: HTTP1Transport
     let providers: RunProviders
     let folder: String
 
@@ -23,7 +23,7 @@ struct PipelineHarness {
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let transport = AsyncHTTPTransport(connectionsPerHost: 16)
+        let transport = HTTP1Transport(connectionsPerHost: 16)
         // No test here hangs an answer on purpose: the timeout only has to outlast a slow machine
         // (under ThreadSanitizer beside a fuzzer, an init took over 5 s and became `unknown`).
         let retry = RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 5, timeout: .seconds(30))
@@ -42,11 +42,11 @@ struct PipelineHarness {
         do {
             try await body(harness)
         } catch {
-            try? await transport.shutdown()
+            await transport.shutdown()
             await running.stop()
             throw error
         }
-        try await transport.shutdown()
+        await transport.shutdown()
         await running.stop()
     }
 

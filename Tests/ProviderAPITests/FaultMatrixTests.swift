@@ -167,8 +167,8 @@ struct FaultMatrixTests {
 
     @Test("nothing listening: retried as never sent, then unreachable and safe to retry")
     func refused() async throws {
-        let transport = AsyncHTTPTransport()
-        defer { Task { try? await transport.shutdown() } }
+        let transport = HTTP1Transport()
+        defer { Task { await transport.shutdown() } }
         let waits = WaitLog()
         var client = TruoraClient(
             configuration: TruoraConfiguration(

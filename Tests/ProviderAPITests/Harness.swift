@@ -5,7 +5,7 @@ import Sandbox
 /// A sandbox on a free loopback port with both clients pointed at it.
 struct Harness {
     let running: RunningSandbox
-    let transport: AsyncHTTPTransport
+    let transport: HTTP1Transport
     let truora: TruoraClient
     let trulioo: TruliooClient
     let waits: WaitLog
@@ -30,7 +30,7 @@ struct Harness {
         configuration.speed = 600
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let transport = AsyncHTTPTransport(connectionsPerHost: 8)
+        let transport = HTTP1Transport(connectionsPerHost: 8)
         let waits = WaitLog()
         var truora = TruoraClient(
             configuration: TruoraConfiguration(apiKey: truoraKey, baseURL: running.baseURL, retry: retry),
@@ -49,11 +49,11 @@ struct Harness {
         do {
             try await body(harness)
         } catch {
-            try? await transport.shutdown()
+            await transport.shutdown()
             await running.stop()
             throw error
         }
-        try await transport.shutdown()
+        await transport.shutdown()
         await running.stop()
     }
 

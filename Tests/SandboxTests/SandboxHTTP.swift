@@ -5,7 +5,7 @@ import Sandbox
 /// A sandbox on a free loopback port, spoken to over plain HTTP: what any client sees.
 struct SandboxHTTP {
     let running: RunningSandbox
-    let transport: AsyncHTTPTransport
+    let transport: HTTP1Transport
 
     var baseURL: String { running.baseURL }
 
@@ -15,15 +15,15 @@ struct SandboxHTTP {
         configuration.speed = 600
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let http = SandboxHTTP(running: running, transport: AsyncHTTPTransport(connectionsPerHost: 4))
+        let http = SandboxHTTP(running: running, transport: HTTP1Transport(connectionsPerHost: 4))
         do {
             try await body(http)
         } catch {
-            try? await http.transport.shutdown()
+            await http.transport.shutdown()
             await running.stop()
             throw error
         }
-        try await http.transport.shutdown()
+        await http.transport.shutdown()
         await running.stop()
     }
 

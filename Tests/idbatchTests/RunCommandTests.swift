@@ -335,12 +335,12 @@ struct RunCommandTests {
                                            environment: sandbox.environment)
         #expect(second.exitCode == 0, "\(second.stderr)")
         let row = try #require(try table(out + "/people-fixed.report.csv").first)
-        let transport = AsyncHTTPTransport()
+        let transport = HTTP1Transport()
         let client = TruoraClient(
             configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: sandbox.running.baseURL),
             transport: transport)
         let check = try await client.getCheck(try #require(row["check_id"]))
-        try await transport.shutdown()
+        await transport.shutdown()
         #expect(check.check.inputs["phone_number"] == "+573001234567")
         #expect(sandbox.stats.checksCreated == 1)
     }

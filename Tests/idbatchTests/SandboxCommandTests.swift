@@ -32,7 +32,7 @@ struct SandboxCommandTests {
         #expect(exported("TRULIOO_CLIENT_ID") == "sandbox")
         let key = try #require(exported("TRUORA_API_KEY"))
 
-        let transport = AsyncHTTPTransport()
+        let transport = HTTP1Transport()
         let client = TruoraClient(configuration: TruoraConfiguration(
             apiKey: key, baseURL: url, retry: RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50))), transport: transport)
         let created = try await client.createCheck(TruoraCheckRequest(
@@ -41,7 +41,7 @@ struct SandboxCommandTests {
         let stats = try await transport.send(WireRequest(method: "GET", url: url + "/_sandbox/stats"), timeout: .seconds(5))
         #expect(stats.text.contains("\"checks_created\":1"))
         #expect(stats.text.contains("\"503\":1"))
-        try await transport.shutdown()
+        await transport.shutdown()
 
         process.terminate()
         let rest = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)

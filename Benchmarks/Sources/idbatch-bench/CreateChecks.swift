@@ -35,7 +35,7 @@ func createChecksBenchmark(_ arguments: [String]) async throws {
         running = try await Sandbox(configuration: configuration).start()
         url = running!.baseURL
     }
-    let transport = AsyncHTTPTransport(connectionsPerHost: concurrency)
+    let transport = HTTP1Transport(connectionsPerHost: concurrency)
     let client = TruoraClient(configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: url,
                                                                  retry: RetryPolicy(maxAttempts: 1, timeout: .seconds(30))),
                               transport: transport)
@@ -50,9 +50,10 @@ func createChecksBenchmark(_ arguments: [String]) async throws {
     let cpuBefore = cpuSeconds()
     let started = ContinuousClock.now
     let deadline = started + .milliseconds(Int(seconds * 1000))
+    let executors = options["executor"] == "global" ? [] : EventLoopTaskExecutor.all()
     let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-        for _ in 0..<concurrency {
-            group.addTask {
+        for task in 0..<concurrency {
+            group.addTask(executorPreference: executors.isEmpty ? nil : executors[task % executors.count]) {
                 var durations: [Double] = []
                 var errors = 0
                 while ContinuousClock.now < deadline {
@@ -86,7 +87,7 @@ func createChecksBenchmark(_ arguments: [String]) async throws {
     let stats = try await transport.send(WireRequest(method: "GET", url: url + "/_sandbox/stats"), timeout: .seconds(5)).text
     let created = stats.firstMatch(of: /"checks_created":(\d+)/).map { Int($0.1)! } ?? -1
     let duplicates = stats.firstMatch(of: /"duplicates":(\d+)/).map { Int($0.1)! } ?? -1
-    try await transport.shutdown()
+    await transport.shutdown()
     await running?.stop()
 
     func percentile(_ p: Double) -> Double {

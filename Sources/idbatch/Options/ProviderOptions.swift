@@ -50,7 +50,7 @@ struct ProviderOptions: ParsableArguments {
     /// credentials come from the environment: a missing one exits 77 before any call, naming it.
     /// With `requireAll` false (collect), a provider without credentials is left out with a warning.
     func connect(_ modes: Set<Provider>, requireAll: Bool = true) async throws -> Connection {
-        let transport = AsyncHTTPTransport(connectionsPerHost: concurrency)
+        let transport = HTTP1Transport(connectionsPerHost: concurrency)
         var connection = Connection(transport: transport)
         let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
         if sandbox {
@@ -98,7 +98,7 @@ struct ProviderOptions: ParsableArguments {
                 }
             }
         } catch {
-            try? await transport.shutdown()
+            await transport.shutdown()
             Console.note("error: credentials missing: \(error.reason)")
             throw ExitCode(ExitStatus.credentials)
         }
@@ -107,14 +107,14 @@ struct ProviderOptions: ParsableArguments {
 
     /// The clients of a run, the sandbox behind them if any, and their shutdown.
     struct Connection {
-        let transport: AsyncHTTPTransport
+        let transport: HTTP1Transport
         var providers = RunProviders()
         var sandbox: RunningSandbox?
         /// The flow to start when none is given (the sandbox's).
         var defaultFlowID: String?
 
         func close() async {
-            try? await transport.shutdown()
+            await transport.shutdown()
             await sandbox?.stop()
         }
 

@@ -1,0 +1,558 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// The production transport: HTTP/1.1 over keep-alive connections pooled per host, on SwiftNIO.
+///
+/// A request costs one hop onto the connection's event loop and one back: the request is written
+/// as one head, body and end with a single flush, the answer is gathered into one buffer by the
+/// connection's handler, and the waiting task resumes once. (AsyncHTTPClient, which this replaced,
+/// spent about twice the CPU per request in its per-request state machines and body streams.)
+///
+/// What it does not do, because no provider call needs it: redirects (a 3xx is returned as is),
+/// decompression, proxies, HTTP/2, request pipelining.
+public final class HTTP1Transport: HTTPTransport {
+    /// Largest response body read; provider answers are small, reports and PDFs a few MB.
+    public let maxBodyBytes: Int
+    let connectionsPerHost: Int
+    let connectTimeout: TimeAmount
+    /// A connection idle for longer is closed rather than reused: servers drop idle connections
+    /// after a minute or so, and a request written into one that is closing is lost ambiguously.
+    let idleTimeout: TimeAmount
+    let group: any EventLoopGroup
+    private let pools = NIOLockedValueBox<(pools: [String: HostPool], closed: Bool)>(([:], false))
+    private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
+
+    /// - Parameter connectionsPerHost: the pool size per host; make it at least the run's concurrency.
+    public init(
+        connectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10),
+        maxBodyBytes: Int = 64 << 20, idleTimeout: Duration = .seconds(20),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.connectionsPerHost = max(1, connectionsPerHost)
+        self.connectTimeout = TimeAmount(connectTimeout)
+        self.maxBodyBytes = maxBodyBytes
+        self.idleTimeout = TimeAmount(idleTimeout)
+        self.group = group
+    }
+
+    /// Closes every idle connection and refuses new requests; requests in flight finish first.
+    public func shutdown() async {
+        let closing = pools.withLockedValue { state in
+            state.closed = true
+            return Array(state.pools.values)
+        }
+        for pool in closing { pool.close() }
+    }
+
+    public func send(_ request: WireRequest, timeout: Duration) async throws(TransportFailure) -> WireResponse {
+        let endpoint: Endpoint
+        do { endpoint = try Endpoint(request.url) } catch { throw error }
+        guard let pool = pool(for: endpoint) else { throw .notSent("the HTTP client is shut down") }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let connection = try await pool.acquire(deadline: deadline) { () throws(TransportFailure) in
+            try await self.connect(endpoint, deadline: deadline)
+        }
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
+        head.headers.add(name: "host", value: endpoint.hostHeader)
+        for (name, value) in request.headers { head.headers.add(name: name, value: value) }
+        if let body = request.body {
+            head.headers.add(name: "content-length", value: String(body.count))
+        } else if request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
+            head.headers.add(name: "content-length", value: "0")
+        }
+        let outcome = await connection.exchange(head, body: request.body, deadline: deadline, limit: maxBodyBytes)
+        switch outcome {
+        case .success(let answer):
+            pool.release(connection, reusable: answer.keepAlive)
+            return WireResponse(status: answer.status, headers: answer.headers, body: answer.body)
+        case .failure(let failure):
+            pool.release(connection, reusable: false)
+            throw failure
+        }
+    }
+
+    private func pool(for endpoint: Endpoint) -> HostPool? {
+        pools.withLockedValue { state in
+            if state.closed { return nil }
+            if let pool = state.pools[endpoint.key] { return pool }
+            let pool = HostPool(limit: connectionsPerHost, idleTimeout: idleTimeout, loop: group.next())
+            state.pools[endpoint.key] = pool
+            return pool
+        }
+    }
+
+    private func tlsContext() throws(TransportFailure) -> NIOSSLContext {
+        do {
+            return try tls.withLockedValue { context in
+                if let context { return context }
+                let made = try NIOSSLContext(configuration: .makeClientConfiguration())
+                context = made
+                return made
+            }
+        } catch {
+            throw .notSent("TLS could not be set up")
+        }
+    }
+
+    private func connect(_ endpoint: Endpoint, deadline: NIODeadline) async throws(TransportFailure) -> Connection {
+        let tls = endpoint.secure ? try tlsContext() : nil
+        let remaining = deadline - .now()
+        // A caller on one of the loops gets its connection there.
+        let loop = group.makeIterator().first { $0.inEventLoop } ?? group.next()
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(max(.milliseconds(1), min(connectTimeout, remaining)))
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    if let tls {
+                        let name = endpoint.host.isIPAddress ? nil : endpoint.host
+                        try operations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
+                    try operations.addHTTPClientHandlers(leftOverBytesStrategy: .dropBytes)
+                    try operations.addHandler(ExchangeHandler(
+                        awaitsTLS: tls != nil, ready: channel.eventLoop.makePromise(of: Void.self)))
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: endpoint.host, port: endpoint.port).get()
+            let (handler, ready) = try await channel.eventLoop.submit {
+                let handler = try channel.pipeline.syncOperations.handler(type: ExchangeHandler.self)
+                return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.ready.futureResult)
+            }.get()
+            // With TLS the request waits for the handshake, so a failed one is a request never sent.
+            try await ready.get()
+            return Connection(channel: channel, handler: handler)
+        } catch {
+            throw .notSent(transportReason(error))
+        }
+    }
+}
+
+/// Where a URL points: one pool per scheme, host and port.
+struct Endpoint: Sendable {
+    var secure: Bool
+    var host: String
+    var port: Int
+    /// Path and query, as sent on the request line.
+    var target: String
+    var hostHeader: String
+    var key: String { "\(secure ? "https" : "http")://\(hostHeader)" }
+
+    init(_ url: String) throws(TransportFailure) {
+        let rest: Substring
+        if url.hasPrefix("https://") {
+            secure = true
+            rest = url.dropFirst(8)
+        } else if url.hasPrefix("http://") {
+            secure = false
+            rest = url.dropFirst(7)
+        } else {
+            throw .invalidRequest("only http and https URLs can be sent")
+        }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if authority.contains("@") { throw .invalidRequest("URLs with credentials are not sent") }
+        var target = String(rest[authorityEnd...])
+        if let fragment = target.firstIndex(of: "#") { target = String(target[..<fragment]) }
+        self.target = target.hasPrefix("/") ? target : "/" + target
+        var port = secure ? 443 : 80
+        if authority.hasPrefix("[") {  // [IPv6]:port
+            guard let close = authority.firstIndex(of: "]") else { throw .invalidRequest("the URL's host is malformed") }
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") {
+                guard let value = Int(after.dropFirst()), (1...65535).contains(value) else {
+                    throw .invalidRequest("the URL's port is malformed")
+                }
+                port = value
+            } else if !after.isEmpty {
+                throw .invalidRequest("the URL's host is malformed")
+            }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+        } else {
+            if let colon = authority.lastIndex(of: ":") {
+                guard let value = Int(authority[authority.index(after: colon)...]), (1...65535).contains(value) else {
+                    throw .invalidRequest("the URL's port is malformed")
+                }
+                port = value
+                authority = authority[..<colon]
+            }
+            host = String(authority)
+        }
+        guard !host.isEmpty else { throw .invalidRequest("the URL has no host") }
+        self.port = port
+        let shown = host.contains(":") ? "[\(host)]" : host
+        hostHeader = port == (secure ? 443 : 80) ? shown : "\(shown):\(port)"
+    }
+}
+
+extension String {
+    /// Whether this is an IPv4 or IPv6 literal (which TLS does not send as the server name).
+    var isIPAddress: Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, self, &v4) == 1 || inet_pton(AF_INET6, self, &v6) == 1
+    }
+}
+
+/// The connections to one host: reused last-in first-out, at most `limit` open, and requests
+/// beyond that wait in order for one to come back.
+final class HostPool: Sendable {
+    private enum Lease {
+        case connection(Connection)
+        /// A place to open a new connection in.
+        case slot
+        case timedOut
+        case closed
+    }
+
+    private struct State {
+        var idle: [Connection] = []
+        var open = 0
+        var waiters: [(id: Int, continuation: CheckedContinuation<Lease, Never>)] = []
+        var nextWaiter = 0
+        var closed = false
+    }
+
+    let limit: Int
+    let idleTimeout: TimeAmount
+    /// Where waiters' deadlines are scheduled.
+    let loop: any EventLoop
+    private let state = NIOLockedValueBox(State())
+
+    init(limit: Int, idleTimeout: TimeAmount, loop: any EventLoop) {
+        self.limit = limit
+        self.idleTimeout = idleTimeout
+        self.loop = loop
+    }
+
+    func acquire(
+        deadline: NIODeadline, open: @Sendable () async throws(TransportFailure) -> Connection
+    ) async throws(TransportFailure) -> Connection {
+        while true {
+            var stale: [Connection] = []
+            let lease: Lease = await withCheckedContinuation { continuation in
+                let now = NIODeadline.now()
+                let immediate: Lease? = state.withLockedValue { state in
+                    if state.closed { return .closed }
+                    // One on the caller's own event loop first: no thread hop to write or to resume.
+                    if let index = state.idle.lastIndex(where: { $0.channel.eventLoop.inEventLoop }) {
+                        let connection = state.idle.remove(at: index)
+                        if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
+                        state.open -= 1
+                        stale.append(connection)
+                    }
+                    while let connection = state.idle.popLast() {
+                        if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
+                        state.open -= 1
+                        stale.append(connection)
+                    }
+                    if state.open < limit {
+                        state.open += 1
+                        return .slot
+                    }
+                    let id = state.nextWaiter
+                    state.nextWaiter += 1
+                    state.waiters.append((id, continuation))
+                    loop.scheduleTask(deadline: deadline) { [self] in expire(id) }
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+            for connection in stale { connection.close() }
+            switch lease {
+            case .connection(let connection):
+                // A connection handed over by a release may have gone idle too long meanwhile.
+                if connection.usable(now: .now(), idleTimeout: idleTimeout) { return connection }
+                connection.close()
+                giveBackSlot()
+            case .slot:
+                do {
+                    return try await open()
+                } catch {
+                    giveBackSlot()
+                    throw error
+                }
+            case .timedOut:
+                throw .notSent("no connection became free in time")
+            case .closed:
+                throw .notSent("the HTTP client is shut down")
+            }
+        }
+    }
+
+    /// Takes a connection back after a request: kept for the next if it can carry another.
+    func release(_ connection: Connection, reusable: Bool) {
+        connection.lastUsed.withLockedValue { $0 = .now() }
+        let (keep, waiter): (Bool, CheckedContinuation<Lease, Never>?) = state.withLockedValue { state in
+            let keep = reusable && !state.closed && connection.channel.isActive
+            let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst().continuation
+            if waiter == nil {
+                if keep { state.idle.append(connection) } else { state.open -= 1 }
+            }
+            return (keep, waiter)
+        }
+        if !keep { connection.close() }
+        waiter?.resume(returning: keep ? .connection(connection) : .slot)
+    }
+
+    /// A place that was taken but produced no connection goes to the next waiter, or back.
+    private func giveBackSlot() {
+        let waiter: CheckedContinuation<Lease, Never>? = state.withLockedValue { state in
+            if !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
+            state.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .slot)
+    }
+
+    private func expire(_ id: Int) {
+        let waiter: CheckedContinuation<Lease, Never>? = state.withLockedValue { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index).continuation
+        }
+        waiter?.resume(returning: .timedOut)
+    }
+
+    func close() {
+        let (idle, waiters) = state.withLockedValue { state in
+            state.closed = true
+            defer {
+                state.open -= state.idle.count
+                state.idle.removeAll()
+                state.waiters.removeAll()
+            }
+            return (state.idle, state.waiters.map(\.continuation))
+        }
+        for connection in idle { connection.close() }
+        for waiter in waiters { waiter.resume(returning: .closed) }
+    }
+}
+
+/// One open connection and the handler that carries its exchanges.
+final class Connection: Sendable {
+    let channel: any Channel
+    let handler: NIOLoopBound<ExchangeHandler>
+    let lastUsed = NIOLockedValueBox(NIODeadline.now())
+
+    init(channel: any Channel, handler: NIOLoopBound<ExchangeHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    func usable(now: NIODeadline, idleTimeout: TimeAmount) -> Bool {
+        channel.isActive && now - lastUsed.withLockedValue { $0 } < idleTimeout
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    func exchange(_ head: HTTPRequestHead, body: [UInt8]?, deadline: NIODeadline, limit: Int) async
+        -> Result<Answer, TransportFailure>
+    {
+        let promise = channel.eventLoop.makePromise(of: Answer.self)
+        let handler = handler
+        if channel.eventLoop.inEventLoop {
+            handler.value.start(head, body: body, deadline: deadline, limit: limit, promise: promise)
+        } else {
+            channel.eventLoop.execute {
+                handler.value.start(head, body: body, deadline: deadline, limit: limit, promise: promise)
+            }
+        }
+        do {
+            return .success(try await promise.futureResult.get())
+        } catch let failure as TransportFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(.ambiguous(transportReason(error), status: nil))
+        }
+    }
+}
+
+/// A complete answer and whether its connection can carry another request.
+struct Answer: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+    var keepAlive: Bool
+}
+
+/// Writes one request and gathers its answer; one exchange at a time.
+final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private struct Exchange {
+        var promise: EventLoopPromise<Answer>
+        var limit: Int
+        var timeout: Scheduled<Void>?
+        var head: HTTPResponseHead?
+        var body: ByteBuffer?
+    }
+
+    private var context: ChannelHandlerContext?
+    private var current: Exchange?
+    /// Succeeds when requests can be written: at once on a plain connection, after the handshake
+    /// with TLS; fails if the connection is lost before.
+    let ready: EventLoopPromise<Void>
+    private let awaitsTLS: Bool
+    private var isReady = false
+
+    init(awaitsTLS: Bool, ready: EventLoopPromise<Void>) {
+        self.awaitsTLS = awaitsTLS
+        self.ready = ready
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { channelBecameUsable(tls: false) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        channelBecameUsable(tls: false)
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event { channelBecameUsable(tls: true) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func channelBecameUsable(tls: Bool) {
+        guard !isReady, tls == awaitsTLS else { return }
+        isReady = true
+        ready.succeed()
+    }
+
+    private func notReady(_ error: any Error) {
+        guard !isReady else { return }
+        isReady = true
+        ready.fail(error)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A connection that never became active (refused) is torn down without channelInactive.
+        notReady(ChannelError.ioOnClosedChannel)
+        fail(.ambiguous("the connection was closed", status: status))
+        self.context = nil
+    }
+
+    func start(
+        _ head: HTTPRequestHead, body: [UInt8]?, deadline: NIODeadline, limit: Int,
+        promise: EventLoopPromise<Answer>
+    ) {
+        guard let context, context.channel.isActive, current == nil else {
+            promise.fail(TransportFailure.ambiguous("the connection closed before the request was sent", status: nil))
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeout = context.eventLoop.scheduleTask(deadline: deadline) {
+            loopBound.value.fail(.ambiguous("no answer before the timeout", status: loopBound.value.status))
+        }
+        current = Exchange(promise: promise, limit: limit, timeout: timeout)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if let body, !body.isEmpty {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    var status: Int? { current?.head.map { Int($0.status.code) } }
+
+    private var closedEarly: String {
+        status == nil ? "the server closed the connection before answering"
+            : "the server closed the connection before answering in full"
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard current != nil else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if head.status.code == 100 { return }  // an interim answer; the real one follows
+            current?.head = head
+        case .body(var chunk):
+            guard let exchange = current else { return }
+            if (exchange.body?.readableBytes ?? 0) + chunk.readableBytes > exchange.limit {
+                fail(.ambiguous("the answer is larger than \(exchange.limit) bytes", status: status))
+                return
+            }
+            if current?.body == nil {
+                current?.body = chunk
+            } else {
+                current?.body?.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let exchange = current, let head = exchange.head else { return }
+            current = nil
+            exchange.timeout?.cancel()
+            let answer = Answer(
+                status: Int(head.status.code),
+                headers: head.headers.map { ($0.name, $0.value) },
+                body: exchange.body.map { Array(buffer: $0) } ?? [],
+                keepAlive: head.isKeepAlive)
+            exchange.promise.succeed(answer)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        notReady(ChannelError.eof)
+        fail(.ambiguous(closedEarly, status: status))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        notReady(error)
+        context.close(promise: nil)
+        if let error = error as? HTTPParserError, error == .invalidEOFState {
+            fail(.ambiguous(closedEarly, status: status))  // the connection ended inside the answer
+        } else {
+            fail(.ambiguous(transportReason(error), status: status))
+        }
+    }
+
+    /// Fails the exchange in progress, if any, and closes the connection: it cannot carry another.
+    private func fail(_ failure: TransportFailure) {
+        guard let exchange = current else { return }
+        current = nil
+        exchange.timeout?.cancel()
+        exchange.promise.fail(failure)
+        context?.close(promise: nil)
+    }
+}
+
+/// A short description that never includes the URL's query or any header.
+func transportReason(_ error: any Error) -> String {
+    if let failure = error as? TransportFailure {
+        switch failure {
+        case .notSent(let reason), .ambiguous(let reason, _), .invalidRequest(let reason): return reason
+        }
+    }
+    if let error = error as? IOError {
+        switch error.errnoCode {
+        case ECONNREFUSED: return "connection refused"
+        case ECONNRESET: return "connection reset by the server"
+        case EPIPE: return "connection closed while sending"
+        default: return "I/O error \(error.errnoCode)"
+        }
+    }
+    if let error = error as? ChannelError {
+        switch error {
+        case .connectTimeout: return "connection timed out"
+        case .ioOnClosedChannel, .alreadyClosed, .eof: return "the connection was closed"
+        default: return "connection error"
+        }
+    }
+    if let error = error as? NIOConnectionError {
+        if let first = error.connectionErrors.first { return transportReason(first.error) }
+        return error.dnsAError != nil || error.dnsAAAAError != nil ? "host name could not be resolved" : "could not connect"
+    }
+    if error is SocketAddressError { return "host name could not be resolved" }
+    if error is NIOSSLError { return "TLS handshake failed" }
+    if error is HTTPParserError { return "the answer is not valid HTTP" }
+    return String(describing: type(of: error))
+}

@@ -1,0 +1,300 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+@testable import ProviderAPI
+import Testing
+
+/// The transport against a server that answers each request with the next scripted bytes, so
+/// what a provider's load balancer may do (close, chunk, stall, cut short) is exact.
+@Suite("HTTP/1.1 transport")
+struct HTTP1TransportTests {
+    static func ok(_ body: String, extra: String = "") -> String {
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\(extra)content-length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    @Test("keep-alive: sequential requests share one connection, and the answer is whole")
+    func reuse() async throws {
+        try await ScriptedServer.with(Array(repeating: .answer(Self.ok(#"{"ok":true}"#, extra: "x-id: 7\r\n")), count: 20)) { server in
+            let transport = HTTP1Transport(connectionsPerHost: 4)
+            for _ in 0..<20 {
+                let response = try await transport.send(WireRequest(method: "GET", url: server.url + "/v1/checks?a=b"),
+                                                        timeout: .seconds(5))
+                #expect(response.status == 200)
+                #expect(response.text == #"{"ok":true}"#)
+                #expect(response.header("X-Id") == "7")
+            }
+            await transport.shutdown()
+            #expect(server.connections == 1)
+            #expect(server.requests.first?.hasPrefix("GET /v1/checks?a=b HTTP/1.1\r\n") == true)
+            #expect(server.requests.first?.lowercased().contains("host: 127.0.0.1:\(server.port)\r\n") == true)
+        }
+    }
+
+    @Test("a POST carries its body with its length; an empty POST says length 0")
+    func post() async throws {
+        try await ScriptedServer.with([.answer(Self.ok("{}")), .answer(Self.ok("{}"))]) { server in
+            let transport = HTTP1Transport()
+            _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/checks",
+                                                     headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                     body: Array("country=CO".utf8)), timeout: .seconds(5))
+            _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/x"), timeout: .seconds(5))
+            await transport.shutdown()
+            #expect(server.requests[0].lowercased().contains("content-length: 10\r\n"))
+            #expect(server.requests[0].hasSuffix("\r\n\r\ncountry=CO"))
+            #expect(server.requests[1].lowercased().contains("content-length: 0\r\n"))
+        }
+    }
+
+    @Test("`Connection: close` and a server that closes an idle connection: the next request opens another")
+    func closing() async throws {
+        try await ScriptedServer.with([
+            .answer(Self.ok("1", extra: "connection: close\r\n")), .answer(Self.ok("2")), .closeAfter(Self.ok("3")),
+            .answer(Self.ok("4")),
+        ]) { server in
+            let transport = HTTP1Transport()
+            var bodies: [String] = []
+            for _ in 0..<4 {
+                bodies.append(try await transport.send(WireRequest(method: "GET", url: server.url + "/"),
+                                                       timeout: .seconds(5)).text)
+                // The server's close reaches the client's event loop before the next request.
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            await transport.shutdown()
+            #expect(bodies == ["1", "2", "3", "4"])
+            #expect(server.connections == 3)
+        }
+    }
+
+    @Test("a chunked answer is gathered whole")
+    func chunked() async throws {
+        let answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+        try await ScriptedServer.with([.answer(answer), .answer(Self.ok("again"))]) { server in
+            let transport = HTTP1Transport()
+            let first = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(5))
+            let second = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(5))
+            #expect(first.text == "hello world")
+            #expect(second.text == "again")
+            await transport.shutdown()
+            #expect(server.connections == 1)
+        }
+    }
+
+    @Test("failures: no answer, a cut-short body, a stall, a body over the limit, nothing listening")
+    func failures() async throws {
+        let cut = "HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"check\":"
+        try await ScriptedServer.with([.close, .closeAfter(cut), .stall, .answer(Self.ok(String(repeating: "x", count: 2000)))]) { server in
+            let transport = HTTP1Transport(maxBodyBytes: 1000)
+            func failure(_ timeout: Duration = .seconds(5)) async -> TransportFailure? {
+                do {
+                    _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/checks"), timeout: timeout)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            let closed = await failure()
+            #expect(closed == .ambiguous("the server closed the connection before answering", status: nil))
+            let short = await failure()
+            #expect(short == .ambiguous("the server closed the connection before answering in full", status: 201))
+            let stalled = await failure(.milliseconds(300))
+            #expect(stalled == .ambiguous("no answer before the timeout", status: nil))
+            let large = await failure()
+            #expect(large == .ambiguous("the answer is larger than 1000 bytes", status: 200))
+            await transport.shutdown()
+        }
+        let transport = HTTP1Transport()
+        let refused: TransportFailure?
+        do {
+            _ = try await transport.send(WireRequest(method: "POST", url: "http://127.0.0.1:9/v1/checks"), timeout: .seconds(5))
+            refused = nil
+        } catch {
+            refused = error
+        }
+        #expect(refused == .notSent("connection refused"))
+        await transport.shutdown()
+    }
+
+    @Test("a full pool: requests wait their turn, and one that waits past its deadline was never sent")
+    func poolLimit() async throws {
+        try await ScriptedServer.with(Array(repeating: .answer(Self.ok("ok")), count: 8)) { server in
+            let transport = HTTP1Transport(connectionsPerHost: 2)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(10)).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            await transport.shutdown()
+            #expect(statuses == Array(repeating: 200, count: 8))
+            #expect(server.connections <= 2)
+        }
+        try await ScriptedServer.with([.stall]) { server in
+            let transport = HTTP1Transport(connectionsPerHost: 1)
+            let stalled = Task {
+                try? await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(30))
+            }
+            let started = ContinuousClock.now
+            while server.requests.isEmpty, ContinuousClock.now - started < .seconds(10) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let waited: TransportFailure?
+            do throws(TransportFailure) {
+                _ = try await transport.send(WireRequest(method: "POST", url: server.url), timeout: .milliseconds(200))
+                waited = nil
+            } catch {
+                waited = error
+            }
+            #expect(waited == .notSent("no connection became free in time"))
+            await transport.shutdown()
+            server.closeAll()
+            _ = await stalled.value
+        }
+    }
+
+    @Test("URLs: ports, IPv6 literals, queries and fragments; anything but http(s) is refused")
+    func endpoints() throws {
+        let plain = try Endpoint("http://127.0.0.1:8080/v1/checks?x=1#top")
+        #expect(plain.host == "127.0.0.1" && plain.port == 8080 && plain.target == "/v1/checks?x=1")
+        #expect(plain.hostHeader == "127.0.0.1:8080" && !plain.secure)
+        let secure = try Endpoint("https://api.checks.truora.com")
+        #expect(secure.port == 443 && secure.target == "/" && secure.hostHeader == "api.checks.truora.com" && secure.secure)
+        let query = try Endpoint("https://example.com?a=b")
+        #expect(query.target == "/?a=b")
+        let six = try Endpoint("http://[::1]:9000/x")
+        #expect(six.host == "::1" && six.port == 9000 && six.hostHeader == "[::1]:9000")
+        #expect("::1".isIPAddress && "10.0.0.1".isIPAddress && !"api.truora.com".isIPAddress)
+        #expect(throws: TransportFailure.invalidRequest("only http and https URLs can be sent")) { try Endpoint("ftp://x") }
+        #expect(throws: TransportFailure.invalidRequest("the URL's port is malformed")) { try Endpoint("http://x:99999/") }
+        #expect(throws: TransportFailure.invalidRequest("the URL has no host")) { try Endpoint("http:///v1") }
+        #expect(throws: TransportFailure.invalidRequest("URLs with credentials are not sent")) {
+            try Endpoint("https://user:pw@example.com/")
+        }
+    }
+
+    @Test("after shutdown nothing is sent")
+    func shutdown() async throws {
+        let transport = HTTP1Transport()
+        await transport.shutdown()
+        let failure: TransportFailure?
+        do {
+            _ = try await transport.send(WireRequest(method: "GET", url: "http://127.0.0.1:9/"), timeout: .seconds(1))
+            failure = nil
+        } catch {
+            failure = error
+        }
+        #expect(failure == .notSent("the HTTP client is shut down"))
+    }
+}
+
+/// A loopback server that reads requests (head and any `content-length` body) and plays a script,
+/// one step per request, recording what it received.
+final class ScriptedServer: Sendable {
+    enum Step: Sendable {
+        /// Writes these bytes and keeps the connection.
+        case answer(String)
+        /// Writes these bytes and closes.
+        case closeAfter(String)
+        /// Closes without answering.
+        case close
+        /// Never answers.
+        case stall
+    }
+
+    private struct State {
+        var script: [Step]
+        var requests: [String] = []
+        var connections = 0
+        var channels: [any Channel] = []
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let channel: any Channel
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+    var requests: [String] { state.withLockedValue { $0.requests } }
+    var connections: Int { state.withLockedValue { $0.connections } }
+
+    private init(script: [Step]) async throws {
+        let state = NIOLockedValueBox(State(script: script))
+        self.state = state
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                state.withLockedValue {
+                    $0.connections += 1
+                    $0.channels.append(channel)
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Player(state: state))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    static func with(_ script: [Step], _ body: (ScriptedServer) async throws -> Void) async throws {
+        let server = try await ScriptedServer(script: script)
+        do {
+            try await body(server)
+        } catch {
+            server.closeAll()
+            try? await server.channel.close()
+            throw error
+        }
+        server.closeAll()
+        try? await server.channel.close()
+    }
+
+    func closeAll() {
+        for channel in state.withLockedValue({ $0.channels }) { channel.close(promise: nil) }
+    }
+
+    private final class Player: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let state: NIOLockedValueBox<State>
+        var buffer: [UInt8] = []
+
+        init(state: NIOLockedValueBox<State>) { self.state = state }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var bytes = unwrapInboundIn(data)
+            buffer += bytes.readBytes(length: bytes.readableBytes) ?? []
+            while let request = takeRequest() {
+                let step: Step? = state.withLockedValue { state in
+                    state.requests.append(request)
+                    return state.script.isEmpty ? nil : state.script.removeFirst()
+                }
+                switch step {
+                case .answer(let text)?:
+                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)), promise: nil)
+                case .closeAfter(let text)?:
+                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: text)))
+                        .whenComplete { _ in context.close(promise: nil) }
+                case .close?, nil:
+                    context.close(promise: nil)
+                case .stall?:
+                    break
+                }
+            }
+        }
+
+        /// One whole request off the front of the buffer, if one has arrived.
+        private func takeRequest() -> String? {
+            let end = Array("\r\n\r\n".utf8)
+            guard let headEnd = buffer.indices.first(where: { buffer[$0...].starts(with: end) }) else { return nil }
+            let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
+            let length = head.lowercased().split(separator: "\r\n")
+                .first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            let total = headEnd + 4 + length
+            guard buffer.count >= total else { return nil }
+            let request = String(decoding: buffer[..<total], as: UTF8.self)
+            buffer.removeFirst(total)
+            return request
+        }
+    }
+}
