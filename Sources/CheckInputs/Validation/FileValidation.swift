@@ -71,10 +71,12 @@ public final class FileValidation {
 
     /// The rows after the header, validated one at a time as the caller pulls them (the run
     /// pipeline takes rows as fast as it can send them). Profiles the date columns first.
-    public func rows() throws -> ValidatedRows {
+    /// `seen` is where the rows' IDs are remembered for duplicate detection (in memory by default).
+    public func rows(seen: any SeenKeys = SeenKeysInMemory()) throws -> ValidatedRows {
         guard let headerRow else { return ValidatedRows(file: self, reader: nil, validator: nil, headerRow: 0) }
         var validator = RowValidator(settings: settings, mapping: mapping, dateEvidence: try dateEvidence(after: headerRow))
         validator.digitsMayBeNumbers = format == .csv
+        validator.seen = seen
         let reader = try SpreadsheetReader(path: path, options: readOptions)
         return ValidatedRows(file: self, reader: reader, validator: validator, headerRow: headerRow)
     }

@@ -47,7 +47,8 @@ public struct RowValidator {
     public let mapping: ColumnMapping
     /// 0-based column → the order of its `a/b/yyyy` dates (nil: the column mixes orders).
     private let dateOrders: [Int: DateOrder?]
-    private var seen: [Int: Int] = [:]
+    /// The IDs seen so far; in memory unless the caller gives a store of its own.
+    public var seen: any SeenKeys = SeenKeysInMemory()
     /// CSV has no cell types, and Excel writes numbers there as it displays them: an all-digit ID
     /// read from CSV is treated like a number cell, so lost leading zeros are named as such.
     public var digitsMayBeNumbers = false
@@ -492,12 +493,9 @@ public struct RowValidator {
         {
             hasher.combine(part)
         }
-        let key = hasher.finalize()
-        if let first = seen[key] {
+        if let first = seen.firstRow(for: hasher.finalize(), row: outcome.row) {
             outcome.issues.append(RowIssue(.duplicateRow, column: column(id),
                                            Message(.duplicateRow, id, String(first))))
-        } else {
-            seen[key] = outcome.row
         }
     }
 

@@ -77,7 +77,7 @@ public enum ValidationJob {
         do {
             errors = try ErrorFile(path: errorsPath, format: file.format, header: file.header, delimiter: file.delimiter,
                                    textColumns: file.mapping.textColumns, sheetName: file.sheetName, language: language)
-            let rows = try file.rows()
+            let rows = try file.rows(seen: SpillingSeenKeys(directory: NSTemporaryDirectory()))
             errors?.dateFormats = { rows.dateFormat(column: $0) }
             while let (row, outcome) = try rows.next() {
                 if !outcome.isValid { try errors?.add(row, outcome: outcome) }

@@ -247,7 +247,7 @@ public struct RunEngine: Sendable {
         async throws(PipelineError)
     {
         let rows: ValidatedRows
-        do { rows = try file.rows() } catch { throw PipelineError.from(error, file: file.path) }
+        do { rows = try file.rows(seen: ledger.seenKeys()) } catch { throw PipelineError.from(error, file: file.path) }
         let caller = self.caller
         let concurrency = max(1, configuration.concurrency)
         // Refill in groups, so one transaction carries several answers and several new `sent` marks.
@@ -386,7 +386,7 @@ public struct RunEngine: Sendable {
         let started = ContinuousClock.now
         var lastEmit = started
         do {
-            let rows = try file.rows()
+            let rows = try file.rows(seen: ledger.seenKeys())
             while !control.isStopped, let (row, outcome) = try rows.next() {
                 taken += 1
                 width = max(width, row.count)
