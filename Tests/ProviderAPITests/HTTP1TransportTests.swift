@@ -85,7 +85,7 @@ struct HTTP1TransportTests {
         let cut = "HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"check\":"
         try await ScriptedServer.with([.close, .closeAfter(cut), .stall, .answer(Self.ok(String(repeating: "x", count: 2000)))]) { server in
             let transport = HTTP1Transport(maxBodyBytes: 1000)
-            func failure(_ timeout: Duration = .seconds(5)) async -> TransportFailure? {
+            func failure(_ timeout: Duration = .seconds(60)) async -> TransportFailure? {
                 do {
                     _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/checks"), timeout: timeout)
                     return nil

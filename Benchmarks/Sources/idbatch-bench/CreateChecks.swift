@@ -50,10 +50,9 @@ func createChecksBenchmark(_ arguments: [String]) async throws {
     let cpuBefore = cpuSeconds()
     let started = ContinuousClock.now
     let deadline = started + .milliseconds(Int(seconds * 1000))
-    let executors = options["executor"] == "global" ? [] : EventLoopTaskExecutor.all()
     let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
-        for task in 0..<concurrency {
-            group.addTask(executorPreference: executors.isEmpty ? nil : executors[task % executors.count]) {
+        for _ in 0..<concurrency {
+            group.addTask {
                 var durations: [Double] = []
                 var errors = 0
                 while ContinuousClock.now < deadline {

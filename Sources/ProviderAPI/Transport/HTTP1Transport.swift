@@ -102,9 +102,7 @@ public final class HTTP1Transport: HTTPTransport {
     private func connect(_ endpoint: Endpoint, deadline: NIODeadline) async throws(TransportFailure) -> Connection {
         let tls = endpoint.secure ? try tlsContext() : nil
         let remaining = deadline - .now()
-        // A caller on one of the loops gets its connection there.
-        let loop = group.makeIterator().first { $0.inEventLoop } ?? group.next()
-        let bootstrap = ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(max(.milliseconds(1), min(connectTimeout, remaining)))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -239,13 +237,6 @@ final class HostPool: Sendable {
                 let now = NIODeadline.now()
                 let immediate: Lease? = state.withLockedValue { state in
                     if state.closed { return .closed }
-                    // One on the caller's own event loop first: no thread hop to write or to resume.
-                    if let index = state.idle.lastIndex(where: { $0.channel.eventLoop.inEventLoop }) {
-                        let connection = state.idle.remove(at: index)
-                        if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
-                        state.open -= 1
-                        stale.append(connection)
-                    }
                     while let connection = state.idle.popLast() {
                         if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
                         state.open -= 1
@@ -357,12 +348,8 @@ final class Connection: Sendable {
     {
         let promise = channel.eventLoop.makePromise(of: Answer.self)
         let handler = handler
-        if channel.eventLoop.inEventLoop {
+        channel.eventLoop.execute {
             handler.value.start(head, body: body, deadline: deadline, limit: limit, promise: promise)
-        } else {
-            channel.eventLoop.execute {
-                handler.value.start(head, body: body, deadline: deadline, limit: limit, promise: promise)
-            }
         }
         do {
             return .success(try await promise.futureResult.get())
