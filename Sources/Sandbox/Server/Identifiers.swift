@@ -49,13 +49,13 @@ enum Identifiers {
     }
 }
 
-/// A small seeded generator (SplitMix64) for fault dice that repeat run to run.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// A small seeded generator (SplitMix64) for fault dice that repeat run to run (and tests).
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
