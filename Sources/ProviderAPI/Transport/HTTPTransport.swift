@@ -30,7 +30,10 @@ public struct WireResponse: Sendable {
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
-        self.headers = headers.map { ($0.0.lowercased(), $0.1) }
+        // Most servers send lowercase names already; a new String only for those that do not.
+        self.headers = headers.map { name, value in
+            name.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } ? (name.lowercased(), value) : (name, value)
+        }
         self.body = body
     }
 
