@@ -434,7 +434,8 @@ final class ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler {
         promise: EventLoopPromise<Answer>
     ) {
         guard let context, context.channel.isActive, current == nil else {
-            promise.fail(TransportFailure.ambiguous("the connection closed before the request was sent", status: nil))
+            // Nothing was written: safe to send again, on another connection.
+            promise.fail(TransportFailure.notSent("the connection closed before the request was sent"))
             return
         }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -31,16 +31,9 @@ struct JSONScanner {
     }
 
     /// A string's UTF-8: the document's own bytes, or an unescaped copy.
-    fileprivate enum Text: Sequence {
+    fileprivate enum Text {
         case raw(Slice<UnsafeBufferPointer<UInt8>>)
         case unescaped([UInt8])
-
-        func makeIterator() -> AnyIterator<UInt8> {
-            switch self {
-            case .raw(let slice): AnyIterator(slice.makeIterator())
-            case .unescaped(let bytes): AnyIterator(bytes.makeIterator())
-            }
-        }
 
         func elementsEqual(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
             switch self {
