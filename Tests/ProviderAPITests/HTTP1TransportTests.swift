@@ -9,6 +9,18 @@ import Testing
 /// what a provider's load balancer may do (close, chunk, stall, cut short) is exact.
 @Suite("HTTP/1.1 transport")
 struct HTTP1TransportTests {
+    /// How sending `method` to `url` failed; nil when it succeeded.
+    static func failure(
+        _ transport: HTTP1Transport, _ url: String, method: String = "POST", timeout: Duration = .seconds(60)
+    ) async -> TransportFailure? {
+        do {
+            _ = try await transport.send(WireRequest(method: method, url: url), timeout: timeout)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     static func ok(_ body: String, extra: String = "") -> String {
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\(extra)content-length: \(body.utf8.count)\r\n\r\n\(body)"
     }
@@ -86,12 +98,7 @@ struct HTTP1TransportTests {
         try await ScriptedServer.with([.close, .closeAfter(cut), .stall, .answer(Self.ok(String(repeating: "x", count: 2000)))]) { server in
             let transport = HTTP1Transport(maxBodyBytes: 1000)
             func failure(_ timeout: Duration = .seconds(60)) async -> TransportFailure? {
-                do {
-                    _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/checks"), timeout: timeout)
-                    return nil
-                } catch {
-                    return error
-                }
+                await Self.failure(transport, server.url + "/v1/checks", timeout: timeout)
             }
             let closed = await failure()
             #expect(closed == .ambiguous("the server closed the connection before answering", status: nil))
@@ -104,15 +111,29 @@ struct HTTP1TransportTests {
             await transport.shutdown()
         }
         let transport = HTTP1Transport()
-        let refused: TransportFailure?
-        do {
-            _ = try await transport.send(WireRequest(method: "POST", url: "http://127.0.0.1:9/v1/checks"), timeout: .seconds(5))
-            refused = nil
-        } catch {
-            refused = error
-        }
+        let refused = await Self.failure(transport, "http://127.0.0.1:9/v1/checks")
         #expect(refused == .notSent("connection refused"))
         await transport.shutdown()
+    }
+
+    @Test("TLS: a server that never finishes the handshake, or drops it, was never sent the request")
+    func handshake() async throws {
+        // The scripted server speaks no TLS: the client's hello is never answered, or is closed on.
+        try await ScriptedServer.with([]) { server in
+            let transport = HTTP1Transport()
+            let https = server.url.replacingOccurrences(of: "http://", with: "https://")
+            let stalled = await Self.failure(transport, https, method: "GET", timeout: .milliseconds(300))
+            #expect(stalled == .notSent("the TLS handshake timed out"))
+            server.closeAll()
+            await transport.shutdown()
+        }
+        try await ScriptedServer.with([], closeOnConnect: true) { server in
+            let transport = HTTP1Transport()
+            let https = server.url.replacingOccurrences(of: "http://", with: "https://")
+            let dropped = await Self.failure(transport, https)
+            #expect(dropped?.isNotSent == true, "\(String(describing: dropped))")
+            await transport.shutdown()
+        }
     }
 
     @Test("a full pool: requests wait their turn, and one that waits past its deadline was never sent")
@@ -140,13 +161,7 @@ struct HTTP1TransportTests {
             while server.requests.isEmpty, ContinuousClock.now - started < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            let waited: TransportFailure?
-            do throws(TransportFailure) {
-                _ = try await transport.send(WireRequest(method: "POST", url: server.url), timeout: .milliseconds(200))
-                waited = nil
-            } catch {
-                waited = error
-            }
+            let waited = await Self.failure(transport, server.url, timeout: .milliseconds(200))
             #expect(waited == .notSent("no connection became free in time"))
             await transport.shutdown()
             server.closeAll()
@@ -178,13 +193,7 @@ struct HTTP1TransportTests {
     func shutdown() async throws {
         let transport = HTTP1Transport()
         await transport.shutdown()
-        let failure: TransportFailure?
-        do {
-            _ = try await transport.send(WireRequest(method: "GET", url: "http://127.0.0.1:9/"), timeout: .seconds(1))
-            failure = nil
-        } catch {
-            failure = error
-        }
+        let failure = await Self.failure(transport, "http://127.0.0.1:9/", method: "GET")
         #expect(failure == .notSent("the HTTP client is shut down"))
     }
 }
@@ -217,7 +226,7 @@ final class ScriptedServer: Sendable {
     var requests: [String] { state.withLockedValue { $0.requests } }
     var connections: Int { state.withLockedValue { $0.connections } }
 
-    private init(script: [Step]) async throws {
+    private init(script: [Step], closeOnConnect: Bool) async throws {
         let state = NIOLockedValueBox(State(script: script))
         self.state = state
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -227,6 +236,7 @@ final class ScriptedServer: Sendable {
                     $0.connections += 1
                     $0.channels.append(channel)
                 }
+                if closeOnConnect { return channel.close() }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Player(state: state))
                 }
@@ -235,8 +245,10 @@ final class ScriptedServer: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    static func with(_ script: [Step], _ body: (ScriptedServer) async throws -> Void) async throws {
-        let server = try await ScriptedServer(script: script)
+    static func with(
+        _ script: [Step], closeOnConnect: Bool = false, _ body: (ScriptedServer) async throws -> Void
+    ) async throws {
+        let server = try await ScriptedServer(script: script, closeOnConnect: closeOnConnect)
         do {
             try await body(server)
         } catch {
@@ -296,5 +308,11 @@ final class ScriptedServer: Sendable {
             buffer.removeFirst(total)
             return request
         }
+    }
+}
+
+extension TransportFailure {
+    var isNotSent: Bool {
+        if case .notSent = self { true } else { false }
     }
 }

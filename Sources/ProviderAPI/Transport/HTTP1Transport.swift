@@ -50,8 +50,7 @@ public final class HTTP1Transport: HTTPTransport {
     }
 
     public func send(_ request: WireRequest, timeout: Duration) async throws(TransportFailure) -> WireResponse {
-        let endpoint: Endpoint
-        do { endpoint = try Endpoint(request.url) } catch { throw error }
+        let endpoint = try Endpoint(request.url)
         guard let pool = pool(for: endpoint) else { throw .notSent("the HTTP client is shut down") }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let connection = try await pool.acquire(deadline: deadline) { () throws(TransportFailure) in
@@ -123,8 +122,15 @@ public final class HTTP1Transport: HTTPTransport {
                 let handler = try channel.pipeline.syncOperations.handler(type: ExchangeHandler.self)
                 return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.ready.futureResult)
             }.get()
-            // With TLS the request waits for the handshake, so a failed one is a request never sent.
-            try await ready.get()
+            // With TLS the request waits for the handshake, so a failed one is a request never sent;
+            // a server that never finishes it is given until the request's deadline.
+            let stalled = channel.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
+            defer { stalled.cancel() }
+            do {
+                try await ready.get()
+            } catch {
+                throw NIODeadline.now() >= deadline ? TransportFailure.notSent("the TLS handshake timed out") : error
+            }
             return Connection(channel: channel, handler: handler)
         } catch {
             throw .notSent(transportReason(error))
