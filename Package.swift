@@ -115,6 +115,7 @@ let package = Package(
             name: "ProviderAPITests",
             dependencies: [
                 "ProviderAPI", "Sandbox", "Spreadsheet", "CheckInputs",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 @testable import ProviderAPI
 import Testing
 
@@ -116,6 +117,33 @@ struct HTTP1TransportTests {
         await transport.shutdown()
     }
 
+    @Test("TLS: requests and answers over a handshake the client trusts, on one kept connection")
+    func tls() async throws {
+        let certificate = try NIOSSLCertificate(bytes: Array(TestCertificate.certificate.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(TestCertificate.key.utf8), format: .pem)
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.trustRoots = .certificates([certificate])
+        let server = TLSConfiguration.makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
+        try await ScriptedServer.with([.answer(Self.ok("uno")), .answer(Self.ok("dos"))], tls: server) { server in
+            let transport = HTTP1Transport(tls: client)
+            let url = "https://localhost:\(server.port)/v1/checks"
+            let first = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(30))
+            let second = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(30))
+            await transport.shutdown()
+            #expect(first.text == "uno" && second.text == "dos")
+            #expect(server.connections == 1)
+            #expect(server.requests.first?.lowercased().contains("host: localhost:\(server.port)\r\n") == true)
+        }
+        // The system's roots do not trust it: the request is never sent.
+        try await ScriptedServer.with([.answer(Self.ok("x"))], tls: server) { server in
+            let transport = HTTP1Transport()
+            let refused = await Self.failure(transport, "https://localhost:\(server.port)/")
+            await transport.shutdown()
+            #expect(refused?.isNotSent == true, "\(String(describing: refused))")
+            #expect(server.requests.isEmpty)
+        }
+    }
+
     @Test("TLS: a server that never finishes the handshake, or drops it, was never sent the request")
     func handshake() async throws {
         // The scripted server speaks no TLS: the client's hello is never answered, or is closed on.
@@ -226,7 +254,8 @@ final class ScriptedServer: Sendable {
     var requests: [String] { state.withLockedValue { $0.requests } }
     var connections: Int { state.withLockedValue { $0.connections } }
 
-    private init(script: [Step], closeOnConnect: Bool) async throws {
+    private init(script: [Step], closeOnConnect: Bool, tls: TLSConfiguration?) async throws {
+        let tls = try tls.map { try NIOSSLContext(configuration: $0) }
         let state = NIOLockedValueBox(State(script: script))
         self.state = state
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -238,6 +267,7 @@ final class ScriptedServer: Sendable {
                 }
                 if closeOnConnect { return channel.close() }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(Player(state: state))
                 }
             }
@@ -246,9 +276,10 @@ final class ScriptedServer: Sendable {
     }
 
     static func with(
-        _ script: [Step], closeOnConnect: Bool = false, _ body: (ScriptedServer) async throws -> Void
+        _ script: [Step], closeOnConnect: Bool = false, tls: TLSConfiguration? = nil,
+        _ body: (ScriptedServer) async throws -> Void
     ) async throws {
-        let server = try await ScriptedServer(script: script, closeOnConnect: closeOnConnect)
+        let server = try await ScriptedServer(script: script, closeOnConnect: closeOnConnect, tls: tls)
         do {
             try await body(server)
         } catch {
@@ -315,4 +346,29 @@ extension TransportFailure {
     var isNotSent: Bool {
         if case .notSent = self { true } else { false }
     }
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 (P-256, valid until 2126) and its key,
+/// made with `openssl req -x509 -newkey ec` for these tests only; it guards nothing.
+enum TestCertificate {
+    static let certificate = """
+-----BEGIN CERTIFICATE-----
+MIIBnDCCAUGgAwIBAgIUNMApCU3dVtQRRDreYdcxA8bPGLEwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTIwMzE5MDcwNloYDzIxMjYxMTA5
+MTkwNzA2WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASmr5XZjq+ueYcqdNxvKLweYgQzAYSfC1vKc86ivpk4Eww9OdT0mg0T
+lBxDuVP10lhKfZFqHdgIymuOQqbrx6d9o28wbTAdBgNVHQ4EFgQUn9aAHnHU1kPv
+RN/L7HN1eQ3mH7IwHwYDVR0jBBgwFoAUn9aAHnHU1kPvRN/L7HN1eQ3mH7IwDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDSQAwRgIhAPPollnixAViHjmSwo3bN4aNv5OI/eqq1bF68Yzk3NP6AiEA
+zifGvDSvR00865xSaOljji5O/3UQkRQuDoQ9VGX8/MM=
+-----END CERTIFICATE-----
+"""
+    static let key = """
+-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjnrmaeOGgmjVZVww
+Y9PBL6dFE6+Zff0BsxNjJ4+3wMGhRANCAASmr5XZjq+ueYcqdNxvKLweYgQzAYSf
+C1vKc86ivpk4Eww9OdT0mg0TlBxDuVP10lhKfZFqHdgIymuOQqbrx6d9
+-----END PRIVATE KEY-----
+"""
 }

@@ -25,14 +25,18 @@ public final class HTTP1Transport: HTTPTransport {
     let idleTimeout: TimeAmount
     let group: any EventLoopGroup
     private let pools = NIOLockedValueBox<(pools: [String: HostPool], closed: Bool)>(([:], false))
+    /// What TLS connections trust and offer: the system's roots by default.
+    let tlsConfiguration: TLSConfiguration
     private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
 
     /// - Parameter connectionsPerHost: the pool size per host; make it at least the run's concurrency.
     public init(
         connectionsPerHost: Int = 16, connectTimeout: Duration = .seconds(10),
         maxBodyBytes: Int = 64 << 20, idleTimeout: Duration = .seconds(20),
+        tls: TLSConfiguration = .makeClientConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
+        tlsConfiguration = tls
         self.connectionsPerHost = max(1, connectionsPerHost)
         self.connectTimeout = TimeAmount(connectTimeout)
         self.maxBodyBytes = maxBodyBytes
@@ -89,7 +93,7 @@ public final class HTTP1Transport: HTTPTransport {
         do {
             return try tls.withLockedValue { context in
                 if let context { return context }
-                let made = try NIOSSLContext(configuration: .makeClientConfiguration())
+                let made = try NIOSSLContext(configuration: tlsConfiguration)
                 context = made
                 return made
             }
