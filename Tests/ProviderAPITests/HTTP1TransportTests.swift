@@ -95,22 +95,25 @@ struct HTTP1TransportTests {
 
     @Test("failures: no answer, a cut-short body, a stall, a body over the limit, nothing listening")
     func failures() async throws {
-        let cut = "HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"check\":"
-        try await ScriptedServer.with([.close, .closeAfter(cut), .stall, .answer(Self.ok(String(repeating: "x", count: 2000)))]) { server in
-            let transport = HTTP1Transport(maxBodyBytes: 1000)
-            func failure(_ timeout: Duration = .seconds(60)) async -> TransportFailure? {
-                await Self.failure(transport, server.url + "/v1/checks", timeout: timeout)
+        // One server per case, so a case cannot take another's step on a loaded machine.
+        func failure(_ step: ScriptedServer.Step, timeout: Duration = .seconds(60)) async throws -> TransportFailure? {
+            var failure: TransportFailure?
+            try await ScriptedServer.with([step]) { server in
+                let transport = HTTP1Transport(maxBodyBytes: 1000)
+                failure = await Self.failure(transport, server.url + "/v1/checks", timeout: timeout)
+                server.closeAll()
+                await transport.shutdown()
             }
-            let closed = await failure()
-            #expect(closed == .ambiguous("the server closed the connection before answering", status: nil))
-            let short = await failure()
-            #expect(short == .ambiguous("the server closed the connection before answering in full", status: 201))
-            let stalled = await failure(.milliseconds(300))
-            #expect(stalled == .ambiguous("no answer before the timeout", status: nil))
-            let large = await failure()
-            #expect(large == .ambiguous("the answer is larger than 1000 bytes", status: 200))
-            await transport.shutdown()
+            return failure
         }
+        let closed = try await failure(.close)
+        #expect(closed == .ambiguous("the server closed the connection before answering", status: nil))
+        let short = try await failure(.closeAfter("HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"check\":"))
+        #expect(short == .ambiguous("the server closed the connection before answering in full", status: 201))
+        let stalled = try await failure(.stall, timeout: .seconds(2))
+        #expect(stalled == .ambiguous("no answer before the timeout", status: nil))
+        let large = try await failure(.answer(Self.ok(String(repeating: "x", count: 2000))))
+        #expect(large == .ambiguous("the answer is larger than 1000 bytes", status: 200))
         let transport = HTTP1Transport()
         let refused = await Self.failure(transport, "http://127.0.0.1:9/v1/checks")
         #expect(refused == .notSent("connection refused"))
@@ -150,7 +153,7 @@ struct HTTP1TransportTests {
         try await ScriptedServer.with([]) { server in
             let transport = HTTP1Transport()
             let https = server.url.replacingOccurrences(of: "http://", with: "https://")
-            let stalled = await Self.failure(transport, https, method: "GET", timeout: .milliseconds(300))
+            let stalled = await Self.failure(transport, https, method: "GET", timeout: .milliseconds(1500))
             #expect(stalled == .notSent("the TLS handshake timed out"))
             server.closeAll()
             await transport.shutdown()

@@ -60,6 +60,12 @@ public final class HTTP1Transport: HTTPTransport {
         let connection = try await pool.acquire(deadline: deadline) { () throws(TransportFailure) in
             try await self.connect(endpoint, deadline: deadline)
         }
+        // Setting up the connection (or waiting for one) may have used the whole time: then the
+        // request is not started at all.
+        guard NIODeadline.now() < deadline else {
+            pool.release(connection, reusable: true)
+            throw .notSent("the connection was not ready before the timeout")
+        }
         var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: endpoint.target)
         head.headers.add(name: "host", value: endpoint.hostHeader)
         for (name, value) in request.headers { head.headers.add(name: name, value: value) }
@@ -128,8 +134,8 @@ public final class HTTP1Transport: HTTPTransport {
             }.get()
             // With TLS the request waits for the handshake, so a failed one is a request never sent;
             // a server that never finishes it is given until the request's deadline.
-            let stalled = channel.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
-            defer { stalled.cancel() }
+            let stalled = tls == nil ? nil : channel.eventLoop.scheduleTask(deadline: deadline) { channel.close(promise: nil) }
+            defer { stalled?.cancel() }
             do {
                 try await ready.get()
             } catch {
@@ -243,26 +249,23 @@ final class HostPool: Sendable {
     ) async throws(TransportFailure) -> Connection {
         while true {
             var stale: [Connection] = []
-            let lease: Lease = await withCheckedContinuation { continuation in
-                let now = NIODeadline.now()
-                let immediate: Lease? = state.withLockedValue { state in
-                    if state.closed { return .closed }
-                    while let connection = state.idle.popLast() {
-                        if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
-                        state.open -= 1
-                        stale.append(connection)
+            let now = NIODeadline.now()
+            // Most requests find a connection or a free place at once: no suspension for those.
+            let lease: Lease
+            if let quick = state.withLockedValue({ take(&$0, now: now, stale: &stale) }) {
+                lease = quick
+            } else {
+                lease = await withCheckedContinuation { continuation in
+                    let immediate: Lease? = state.withLockedValue { state in
+                        if let lease = take(&state, now: now, stale: &stale) { return lease }
+                        let id = state.nextWaiter
+                        state.nextWaiter += 1
+                        state.waiters.append((id, continuation))
+                        loop.scheduleTask(deadline: deadline) { [self] in expire(id) }
+                        return nil
                     }
-                    if state.open < limit {
-                        state.open += 1
-                        return .slot
-                    }
-                    let id = state.nextWaiter
-                    state.nextWaiter += 1
-                    state.waiters.append((id, continuation))
-                    loop.scheduleTask(deadline: deadline) { [self] in expire(id) }
-                    return nil
+                    if let immediate { continuation.resume(returning: immediate) }
                 }
-                if let immediate { continuation.resume(returning: immediate) }
             }
             for connection in stale { connection.close() }
             switch lease {
@@ -284,6 +287,20 @@ final class HostPool: Sendable {
                 throw .notSent("the HTTP client is shut down")
             }
         }
+    }
+
+    /// An idle connection still good to use, else a place to open one, else nil (the caller waits).
+    /// Idle connections found stale are counted out and handed back in `stale` to be closed.
+    private func take(_ state: inout State, now: NIODeadline, stale: inout [Connection]) -> Lease? {
+        if state.closed { return .closed }
+        while let connection = state.idle.popLast() {
+            if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
+            state.open -= 1
+            stale.append(connection)
+        }
+        guard state.open < limit else { return nil }
+        state.open += 1
+        return .slot
     }
 
     /// Takes a connection back after a request: kept for the next if it can carry another.
