@@ -229,7 +229,8 @@ final class HostPool: Sendable {
     }
 
     private struct State {
-        var idle: [Connection] = []
+        /// Connections waiting for a request, with when each was put back.
+        var idle: [(connection: Connection, since: NIODeadline)] = []
         var open = 0
         var waiters: [(id: Int, continuation: CheckedContinuation<Lease, Never>)] = []
         var nextWaiter = 0
@@ -274,8 +275,8 @@ final class HostPool: Sendable {
             for connection in stale { connection.close() }
             switch lease {
             case .connection(let connection):
-                // A connection handed over by a release may have gone idle too long meanwhile.
-                if connection.usable(now: .now(), idleTimeout: idleTimeout) { return connection }
+                // Handed over by a release just now, or taken idle: only a close may have come since.
+                if connection.channel.isActive { return connection }
                 connection.close()
                 giveBackSlot()
             case .slot:
@@ -297,8 +298,8 @@ final class HostPool: Sendable {
     /// Idle connections found stale are counted out and handed back in `stale` to be closed.
     private func take(_ state: inout State, now: NIODeadline, stale: inout [Connection]) -> Lease? {
         if state.closed { return .closed }
-        while let connection = state.idle.popLast() {
-            if connection.usable(now: now, idleTimeout: idleTimeout) { return .connection(connection) }
+        while let (connection, since) = state.idle.popLast() {
+            if connection.channel.isActive, now - since < idleTimeout { return .connection(connection) }
             state.open -= 1
             stale.append(connection)
         }
@@ -309,12 +310,11 @@ final class HostPool: Sendable {
 
     /// Takes a connection back after a request: kept for the next if it can carry another.
     func release(_ connection: Connection, reusable: Bool) {
-        connection.lastUsed.withLockedValue { $0 = .now() }
         let (keep, waiter): (Bool, CheckedContinuation<Lease, Never>?) = state.withLockedValue { state in
             let keep = reusable && !state.closed && connection.channel.isActive
             let waiter = state.waiters.isEmpty ? nil : state.waiters.removeFirst().continuation
             if waiter == nil {
-                if keep { state.idle.append(connection) } else { state.open -= 1 }
+                if keep { state.idle.append((connection, .now())) } else { state.open -= 1 }
             }
             return (keep, waiter)
         }
@@ -343,12 +343,11 @@ final class HostPool: Sendable {
     func close() {
         let (idle, waiters) = state.withLockedValue { state in
             state.closed = true
-            defer {
-                state.open -= state.idle.count
-                state.idle.removeAll()
-                state.waiters.removeAll()
-            }
-            return (state.idle, state.waiters.map(\.continuation))
+            let taken = (state.idle.map(\.connection), state.waiters.map(\.continuation))
+            state.open -= state.idle.count
+            state.idle.removeAll()
+            state.waiters.removeAll()
+            return taken
         }
         for connection in idle { connection.close() }
         for waiter in waiters { waiter.resume(returning: .closed) }
@@ -359,15 +358,10 @@ final class HostPool: Sendable {
 final class Connection: Sendable {
     let channel: any Channel
     let handler: NIOLoopBound<ExchangeHandler>
-    let lastUsed = NIOLockedValueBox(NIODeadline.now())
 
     init(channel: any Channel, handler: NIOLoopBound<ExchangeHandler>) {
         self.channel = channel
         self.handler = handler
-    }
-
-    func usable(now: NIODeadline, idleTimeout: TimeAmount) -> Bool {
-        channel.isActive && now - lastUsed.withLockedValue { $0 } < idleTimeout
     }
 
     func close() {
