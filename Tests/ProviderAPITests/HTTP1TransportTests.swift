@@ -32,7 +32,7 @@ struct HTTP1TransportTests {
             let transport = HTTP1Transport(connectionsPerHost: 4)
             for _ in 0..<20 {
                 let response = try await transport.send(WireRequest(method: "GET", url: server.url + "/v1/checks?a=b"),
-                                                        timeout: .seconds(5))
+                                                        timeout: .seconds(60))
                 #expect(response.status == 200)
                 #expect(response.text == #"{"ok":true}"#)
                 #expect(response.header("X-Id") == "7")
@@ -50,8 +50,8 @@ struct HTTP1TransportTests {
             let transport = HTTP1Transport()
             _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/checks",
                                                      headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                                     body: Array("country=CO".utf8)), timeout: .seconds(5))
-            _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/x"), timeout: .seconds(5))
+                                                     body: Array("country=CO".utf8)), timeout: .seconds(60))
+            _ = try await transport.send(WireRequest(method: "POST", url: server.url + "/v1/x"), timeout: .seconds(60))
             await transport.shutdown()
             #expect(server.requests[0].lowercased().contains("content-length: 10\r\n"))
             #expect(server.requests[0].hasSuffix("\r\n\r\ncountry=CO"))
@@ -69,9 +69,9 @@ struct HTTP1TransportTests {
             var bodies: [String] = []
             for _ in 0..<4 {
                 bodies.append(try await transport.send(WireRequest(method: "GET", url: server.url + "/"),
-                                                       timeout: .seconds(5)).text)
+                                                       timeout: .seconds(60)).text)
                 // The server's close reaches the client's event loop before the next request.
-                try await Task.sleep(for: .milliseconds(300))
+                try await Task.sleep(for: .seconds(1))
             }
             await transport.shutdown()
             #expect(bodies == ["1", "2", "3", "4"])
@@ -84,8 +84,8 @@ struct HTTP1TransportTests {
         let answer = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
         try await ScriptedServer.with([.answer(answer), .answer(Self.ok("again"))]) { server in
             let transport = HTTP1Transport()
-            let first = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(5))
-            let second = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(5))
+            let first = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(60))
+            let second = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(60))
             #expect(first.text == "hello world")
             #expect(second.text == "again")
             await transport.shutdown()
@@ -95,7 +95,8 @@ struct HTTP1TransportTests {
 
     @Test("failures: no answer, a cut-short body, a stall, a body over the limit, nothing listening")
     func failures() async throws {
-        // One server per case, so a case cannot take another's step on a loaded machine.
+        // One server per case, so a case cannot take another's step on a loaded machine; the
+        // requests that should fail at once have a minute, so load cannot turn them into timeouts.
         func failure(_ step: ScriptedServer.Step, timeout: Duration = .seconds(60)) async throws -> TransportFailure? {
             var failure: TransportFailure?
             try await ScriptedServer.with([step]) { server in
@@ -110,7 +111,16 @@ struct HTTP1TransportTests {
         #expect(closed == .ambiguous("the server closed the connection before answering", status: nil))
         let short = try await failure(.closeAfter("HTTP/1.1 201 Created\r\ncontent-length: 100\r\n\r\n{\"check\":"))
         #expect(short == .ambiguous("the server closed the connection before answering in full", status: 201))
-        let stalled = try await failure(.stall, timeout: .seconds(2))
+        // The stalled request goes on a connection a first request opened, so a loaded machine's slow
+        // connection set-up cannot use up its two seconds.
+        var stalled: TransportFailure?
+        try await ScriptedServer.with([.answer(Self.ok("warm")), .stall]) { server in
+            let transport = HTTP1Transport()
+            _ = try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(60))
+            stalled = await Self.failure(transport, server.url + "/v1/checks", timeout: .seconds(2))
+            server.closeAll()
+            await transport.shutdown()
+        }
         #expect(stalled == .ambiguous("no answer before the timeout", status: nil))
         let large = try await failure(.answer(Self.ok(String(repeating: "x", count: 2000))))
         #expect(large == .ambiguous("the answer is larger than 1000 bytes", status: 200))
@@ -130,8 +140,8 @@ struct HTTP1TransportTests {
         try await ScriptedServer.with([.answer(Self.ok("uno")), .answer(Self.ok("dos"))], tls: server) { server in
             let transport = HTTP1Transport(tls: client)
             let url = "https://localhost:\(server.port)/v1/checks"
-            let first = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(30))
-            let second = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(30))
+            let first = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(60))
+            let second = try await transport.send(WireRequest(method: "GET", url: url), timeout: .seconds(60))
             await transport.shutdown()
             #expect(first.text == "uno" && second.text == "dos")
             #expect(server.connections == 1)
@@ -153,7 +163,7 @@ struct HTTP1TransportTests {
         try await ScriptedServer.with([]) { server in
             let transport = HTTP1Transport()
             let https = server.url.replacingOccurrences(of: "http://", with: "https://")
-            let stalled = await Self.failure(transport, https, method: "GET", timeout: .milliseconds(1500))
+            let stalled = await Self.failure(transport, https, method: "GET", timeout: .seconds(4))
             #expect(stalled == .notSent("the TLS handshake timed out"))
             server.closeAll()
             await transport.shutdown()
@@ -174,7 +184,7 @@ struct HTTP1TransportTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
-                        try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(10)).status
+                        try await transport.send(WireRequest(method: "GET", url: server.url), timeout: .seconds(60)).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
