@@ -4,7 +4,7 @@ import Foundation
 /// `TRULIOO_CLIENT_ID`, `TRULIOO_CLIENT_SECRET` (each also as `NAME_FILE`, a file holding the value,
 /// or as a systemd credential of that name in `$CREDENTIALS_DIRECTORY`),
 /// and `TRUORA_BASE_URL`, `TRUORA_BATCH_BASE_URL`, `TRUORA_CONNECT_BASE_URL`, `TRUORA_IDENTITY_URL`,
-/// `TRULIOO_BASE_URL` overriding the production hosts.
+/// `TRUORA_IDENTITY_API_BASE_URL`, `TRULIOO_BASE_URL`, `TRULIOO_AUTH_URL` overriding the production hosts.
 /// Never from flags; values never appear in an error.
 public struct Environment: Sendable {
     public var variables: [String: String]
@@ -62,15 +62,20 @@ public struct Environment: Sendable {
     public func truora(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruoraConfiguration {
         let key = try secret("TRUORA_API_KEY")
         let base = try url("TRUORA_BASE_URL") ?? TruoraConfiguration.productionBaseURL
+        var account = try url("TRUORA_ACCOUNT_BASE_URL")
+        if account == nil { account = try url("TRUORA_BATCH_BASE_URL") }
         return TruoraConfiguration(
-            apiKey: key, baseURL: base, batchBaseURL: try url("TRUORA_BATCH_BASE_URL"),
+            apiKey: key, baseURL: base, batchBaseURL: account,
             connectBaseURL: try url("TRUORA_CONNECT_BASE_URL"), identityURL: try url("TRUORA_IDENTITY_URL"),
-            retry: retry)
+            identityAPIBaseURL: try url("TRUORA_IDENTITY_API_BASE_URL"), retry: retry)
     }
 
-    public func trulioo(retry: RetryPolicy = RetryPolicy()) throws(Missing) -> TruliooConfiguration {
+    public func trulioo(api: TruliooAPI = .workflowStudio, retry: RetryPolicy = RetryPolicy()) throws(Missing)
+        -> TruliooConfiguration
+    {
         TruliooConfiguration(
             clientID: try secret("TRULIOO_CLIENT_ID"), clientSecret: try secret("TRULIOO_CLIENT_SECRET"),
-            baseURL: try url("TRULIOO_BASE_URL") ?? TruliooConfiguration.productionBaseURL, retry: retry)
+            baseURL: try url("TRULIOO_BASE_URL") ?? TruliooConfiguration.productionBaseURL,
+            tokenURL: try url("TRULIOO_AUTH_URL"), api: api, retry: retry)
     }
 }

@@ -31,10 +31,28 @@ extension RequestExecutor {
         do {
             return try JSONCoding.decoder().decode(T.self, from: Data(response.body))
         } catch {
+            keepAnswer?(operation, response.status, response.body)
+            // JSON without a field the run needs is an answer of another shape; bytes that are not
+            // JSON at all may be a cut-short answer.
+            let shapeOnly: Bool
+            switch error as? DecodingError {
+            case .keyNotFound?, .typeMismatch?, .valueNotFound?: shapeOnly = true
+            case .dataCorrupted(let context)?: shapeOnly = !context.codingPath.isEmpty
+            default: shapeOnly = false
+            }
             throw ProviderError(
-                provider: provider, operation: operation, kind: .decoding, status: response.status,
-                message: Self.decodingReason(error), retrySafe: retrySafe)
+                provider: provider, operation: operation, kind: shapeOnly ? .unexpectedAnswer : .decoding,
+                status: response.status, message: Self.decodingReason(error), retrySafe: retrySafe)
         }
+    }
+
+    /// A success answer without `field`, which the run needs: kept for a support ticket, and an
+    /// error that names the field.
+    func unexpected(_ response: WireResponse, operation: String, field: String, retrySafe: Bool) -> ProviderError {
+        keepAnswer?(operation, response.status, response.body)
+        return ProviderError(
+            provider: provider, operation: operation, kind: .unexpectedAnswer, status: response.status,
+            message: "field '\(field)' is missing", retrySafe: retrySafe)
     }
 
     static func decodingReason(_ error: any Error) -> String {

@@ -45,6 +45,9 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case credentials
         /// The answer could not be read.
         case decoding
+        /// The provider answered success, but without a field the run needs (named in the message);
+        /// the call took effect, so the row fails and is not sent again blindly.
+        case unexpectedAnswer
         /// The request could not be built (bad base URL, bad argument).
         case invalidRequest
     }
@@ -88,6 +91,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case .unreachable: return "provider_unreachable"
         case .ambiguous: return "outcome_unknown"
         case .decoding: return "provider_answer_unreadable"
+        case .unexpectedAnswer: return "provider_answer_unexpected"
         case .invalidRequest: return "provider_request_invalid"
         case .http:
             switch status ?? 0 {
@@ -109,6 +113,7 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case .unreachable: text += "unreachable: \(message)"
         case .ambiguous: text += "no reliable answer (\(message)); it may have been acted on"
         case .decoding: text += "unreadable answer: \(message)"
+        case .unexpectedAnswer: text += "unexpected answer: \(message)"
         case .invalidRequest: text += message
         }
         if attempts > 1 { text += " [after \(attempts) attempts]" }
@@ -117,6 +122,28 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 }
 
 public enum Redact {
+    /// An answer kept for a support ticket: digit runs masked as in ``digits(in:)``, and every
+    /// JWT-shaped token (a key, a session token) replaced whole.
+    public static func answer(_ text: String) -> String {
+        var out: [Substring] = []
+        var rest = Substring(text)
+        // JWTs start with the base64 of `{"`: `eyJ`.
+        while let start = rest.range(of: "eyJ") {
+            out.append(rest[..<start.lowerBound])
+            var end = start.lowerBound
+            while end < rest.endIndex, rest[end].isASCII,
+                rest[end].isLetter || rest[end].isNumber || "-_.".contains(rest[end])
+            {
+                end = rest.index(after: end)
+            }
+            let token = rest[start.lowerBound..<end]
+            out.append(token.filter { $0 == "." }.count >= 2 ? "•••(token)" : token)
+            rest = rest[end...]
+        }
+        out.append(rest)
+        return digits(in: out.joined())
+    }
+
     /// Masks every run of 6 or more digits (an ID, a phone) as `•••` + its last 4 digits.
     public static func digits(in text: String) -> String {
         var out = ""

@@ -13,6 +13,9 @@ public struct RequestExecutor: Sendable {
     /// Uniform in 0...1; tests make it deterministic.
     public var random: @Sendable () -> Double = { Double.random(in: 0...1) }
     public var now: @Sendable () -> Date = { Date() }
+    /// Receives a success answer the client could not use (operation, status, body), to be kept,
+    /// masked, for a support ticket; the command line writes them under the state folder.
+    public var keepAnswer: (@Sendable (_ operation: String, _ status: Int, _ body: [UInt8]) -> Void)?
 
     init(
         transport: any HTTPTransport, policy: RetryPolicy, provider: String,

@@ -30,24 +30,45 @@ public struct TruliooRoutes: Sendable, Equatable {
     }
 }
 
+/// The Workflow Studio routes Trulioo documents, relative to the base URL (`docs/providers.md`).
+public struct WorkflowStudioRoutes: Sendable, Equatable {
+    /// `GET`: without `x-hf-session` starts a session, with it answers the current step.
+    public var flow = "/wfs/interpreter-v2/flow/{flowId}"
+    /// `POST` `{elementId: value}` with `x-hf-session`.
+    public var submit = "/wfs/interpreter-v2/submit/{flowId}"
+    /// `GET ?endClientId=SESSION`: a one-time link to the hosted flow.
+    public var signedURL = "/wfs/interpreter-v2/signed-url/{flowId}"
+    /// `GET`: the export record of one end client (its session).
+    public var exportClient = "/wfs/export/v2/query/client/{clientId}"
+
+    public init() {}
+}
+
 public struct TruliooConfiguration: Sendable {
     public var clientID: String
     /// Never logged.
     public var clientSecret: String
     public var baseURL: String
-    /// Where tokens come from; the base URL plus the token route unless set.
+    /// Where tokens come from: `TRULIOO_AUTH_URL`; else Trulioo's auth host for Workflow Studio on
+    /// the production base URL, and the base URL plus the token route otherwise (a sandbox).
     public var tokenURL: String?
     public var scope: String?
+    /// Which route table rows go through.
+    public var api: TruliooAPI
     public var routes: TruliooRoutes
+    public var workflowStudio: WorkflowStudioRoutes
     public var retry: RetryPolicy
     /// A token is renewed this long before it expires.
     public var refreshMargin: Duration
 
     public static let productionBaseURL = "https://api.trulioo.com"
+    /// developer.trulioo.com/reference/authentication-recipe.
+    public static let productionTokenURL = "https://auth-api.trulioo.com/connect/token"
 
     public init(
         clientID: String, clientSecret: String, baseURL: String = productionBaseURL, tokenURL: String? = nil,
-        scope: String? = "workflow.studio.api", routes: TruliooRoutes = TruliooRoutes(),
+        scope: String? = "workflow.studio.api", api: TruliooAPI = .workflowStudio,
+        routes: TruliooRoutes = TruliooRoutes(), workflowStudio: WorkflowStudioRoutes = WorkflowStudioRoutes(),
         retry: RetryPolicy = RetryPolicy(), refreshMargin: Duration = .seconds(60)
     ) {
         self.clientID = clientID
@@ -55,9 +76,22 @@ public struct TruliooConfiguration: Sendable {
         self.baseURL = baseURL.trimmingTrailingSlash
         self.tokenURL = tokenURL
         self.scope = scope
+        self.api = api
         self.routes = routes
+        self.workflowStudio = workflowStudio
         self.retry = retry
         self.refreshMargin = refreshMargin
+    }
+
+    /// The URL tokens are asked for.
+    public var resolvedTokenURL: String {
+        if let tokenURL { return tokenURL }
+        switch api {
+        case .workflowStudio:
+            return baseURL == Self.productionBaseURL ? Self.productionTokenURL : baseURL + "/connect/token"
+        case .platformV2:
+            return baseURL + routes.token
+        }
     }
 }
 
@@ -130,7 +164,7 @@ public struct TruliooClient: Sendable {
             ("client_secret", configuration.clientSecret),
         ])
         form.append("scope", configuration.scope)
-        let url = configuration.tokenURL ?? configuration.baseURL + configuration.routes.token
+        let url = configuration.resolvedTokenURL
         let request = WireRequest(
             method: "POST", url: url,
             headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
@@ -164,6 +198,88 @@ public struct TruliooClient: Sendable {
                 provider: "trulioo", operation: "token", kind: .unreachable, message: "cancelled",
                 retrySafe: true)
         }
+    }
+
+    // MARK: Workflow Studio
+
+    /// `GET /wfs/interpreter-v2/flow/{flowId}` without a session: Trulioo starts one and answers its
+    /// id in the `x-hf-session` header and the flow's first step in the body. Sending it again
+    /// starts another empty session, which costs nothing and holds no data.
+    public func startSession(flowID: String) async throws(ProviderError) -> TruliooSession {
+        let response = try await authorized(
+            "GET", fill(configuration.workflowStudio.flow, ["flowId": flowID]), body: nil, contentType: nil,
+            operation: "start session", idempotent: true)
+        guard let session = response.header("x-hf-session")?.trimmingCharacters(in: .whitespaces), !session.isEmpty
+        else {
+            throw executor.unexpected(response, operation: "start session", field: "x-hf-session (header)",
+                                      retrySafe: true)
+        }
+        let step = try executor.decode(TruliooStep.self, response, operation: "start session", retrySafe: true)
+        return TruliooSession(id: session, step: step)
+    }
+
+    /// The session's current step (`GET flow/{flowId}` with `x-hf-session`): how a session is
+    /// resumed, and how a submit whose answer was lost is resolved.
+    public func currentStep(flowID: String, session: String) async throws(ProviderError) -> TruliooStep {
+        let response = try await authorized(
+            "GET", fill(configuration.workflowStudio.flow, ["flowId": flowID]), body: nil, contentType: nil,
+            operation: "get step", idempotent: true, headers: [("x-hf-session", session)])
+        return try executor.decode(TruliooStep.self, response, operation: "get step", retrySafe: true)
+    }
+
+    /// Submits one step's values (`POST submit/{flowId}`, element id → value) and answers the next
+    /// step. With `x-hf-retry-on-pending: true` Trulioo waits up to 30 s for a service node before
+    /// answering `{"type": "pending"}`. Not idempotent: a lost answer is resolved with
+    /// ``currentStep(flowID:session:)``, never by submitting again blindly.
+    public func submit(flowID: String, session: String, values: [String: JSONValue], retryOnPending: Bool = true)
+        async throws(ProviderError) -> TruliooStep
+    {
+        let response = try await authorized(
+            "POST", fill(configuration.workflowStudio.submit, ["flowId": flowID]), body: JSONCoding.encode(values),
+            contentType: "application/json", operation: "submit step", idempotent: false,
+            headers: [("x-hf-session", session), ("x-hf-retry-on-pending", retryOnPending ? "true" : "false")],
+            timeout: retryOnPending ? max(configuration.retry.timeout, .seconds(45)) : nil)
+        return try executor.decode(TruliooStep.self, response, operation: "submit step", retrySafe: false)
+    }
+
+    /// A one-time link (at most 256 characters) to the hosted flow for `session`
+    /// (`GET signed-url/{flowId}?endClientId=`). Trulioo does not print the answer's field name, so
+    /// a JSON string, a plain-text URL, or an object with `url`, `signedUrl`, `signedURL` or `link`
+    /// are all taken.
+    public func signedURL(flowID: String, session: String) async throws(ProviderError) -> String {
+        let path = fill(configuration.workflowStudio.signedURL, ["flowId": flowID])
+            + queryString([("endClientId", session)])
+        let response = try await authorized(
+            "GET", path, body: nil, contentType: nil, operation: "signed url", idempotent: false,
+            accept: "application/json, text/plain")
+        if let url = Self.signedURL(in: response.body) { return url }
+        throw executor.unexpected(response, operation: "signed url", field: "url", retrySafe: false)
+    }
+
+    static func signedURL(in body: [UInt8]) -> String? {
+        func isURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
+        if let value = try? JSONCoding.decoder().decode(JSONValue.self, from: Data(body)) {
+            if let text = value.string, isURL(text) { return text }
+            for key in ["url", "signedUrl", "signedURL", "signed_url", "link", "data"] {
+                if let text = value[key]?.string, isURL(text) { return text }
+                if let text = value[key]?["url"]?.string, isURL(text) { return text }
+            }
+            return nil
+        }
+        let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return isURL(text) && !text.contains(where: \.isWhitespace) ? text : nil
+    }
+
+    /// The export record of a session (`GET /wfs/export/v2/query/client/{id}`): status and completion.
+    public func exportClient(_ session: String) async throws(ProviderError) -> TruliooClientRecord {
+        let response = try await authorized(
+            "GET", fill(configuration.workflowStudio.exportClient, ["clientId": session]), body: nil,
+            contentType: nil, operation: "export client", idempotent: true)
+        return try executor.decode(TruliooClientRecord.self, response, operation: "export client", retrySafe: true)
+    }
+
+    private func fill(_ template: String, _ values: [String: String]) -> String {
+        TruliooRoutes.fill(template, values)
     }
 
     // MARK: Flows
@@ -323,19 +439,20 @@ public struct TruliooClient: Sendable {
     /// once (a 401 was refused before any effect, so resending is safe).
     private func authorized(
         _ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
-        idempotent: Bool, headers extra: [(String, String)] = []
+        idempotent: Bool, headers extra: [(String, String)] = [], timeout: Duration? = nil,
+        accept: String = "application/json"
     ) async throws(ProviderError) -> WireResponse {
         var refreshed = false
         while true {
             let token = try await bearer()
-            var headers = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+            var headers = [("Authorization", "Bearer \(token)"), ("Accept", accept)]
             if let contentType { headers.append(("Content-Type", contentType)) }
             headers += extra
             let request = WireRequest(
                 method: method, url: configuration.baseURL + path, headers: headers, body: body,
                 idempotent: idempotent)
             do {
-                return try await executor.send(request, operation: operation)
+                return try await executor.send(request, operation: operation, timeout: timeout)
             } catch {
                 guard error.status == 401, !refreshed else { throw error }
                 refreshed = true

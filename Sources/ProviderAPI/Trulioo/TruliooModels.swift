@@ -20,6 +20,35 @@ public struct TruliooAccessToken: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token", tokenType = "token_type", expiresIn = "expires_in", scope
     }
+
+    /// The other names Trulioo's pages print: `Token`, `TokenType`, `ExpiresIn` (the Workflow Studio
+    /// authentication page) and the deprecated export credentials' `accessToken`, `expires`.
+    enum OtherKeys: String, CodingKey {
+        case token = "Token", tokenType = "TokenType", expiresIn = "ExpiresIn", accessToken, expires
+    }
+
+    /// Reads each documented form. A lifetime that is missing or not positive is taken as the hour
+    /// Trulioo documents.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let other = try decoder.container(keyedBy: OtherKeys.self)
+        func text<K: CodingKey>(_ container: KeyedDecodingContainer<K>, _ key: K) -> String? {
+            (try? container.decodeIfPresent(String.self, forKey: key)) ?? nil
+        }
+        func seconds<K: CodingKey>(_ container: KeyedDecodingContainer<K>, _ key: K) -> Int? {
+            ((try? container.decodeIfPresent(LooseDouble.self, forKey: key)) ?? nil).map { Int($0.value) }
+        }
+        guard let token = text(c, .accessToken) ?? text(other, .token) ?? text(other, .accessToken), !token.isEmpty
+        else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.accessToken, .init(codingPath: [], debugDescription: "no access_token, Token or accessToken"))
+        }
+        accessToken = token
+        tokenType = text(c, .tokenType) ?? text(other, .tokenType) ?? "Bearer"
+        let lifetime = seconds(c, .expiresIn) ?? seconds(other, .expiresIn) ?? seconds(other, .expires) ?? 0
+        expiresIn = lifetime > 0 ? lifetime : 3_600
+        scope = text(c, .scope)
+    }
 }
 
 /// `POST init`: a new user state (or an update of `userStateId`) prefilled with role-keyed data.

@@ -11,18 +11,23 @@ public struct TruoraConfiguration: Sendable {
     public var connectBaseURL: String
     /// Where a web key opens its flow: the link is `identityURL/?token=KEY`.
     public var identityURL: String
+    /// Digital Identity's API (`api.identity.truora.com`): process results and the account's process
+    /// list (dev.truora.com/guides/get_result, /guides/download_di_data).
+    public var identityAPIBaseURL: String
     public var retry: RetryPolicy
 
     public static let productionBaseURL = "https://api.checks.truora.com"
     public static let productionBatchBaseURL = "https://api.account.truora.com"
     public static let productionConnectBaseURL = "https://api.connect.truora.com"
     public static let productionIdentityURL = "https://identity.truora.com"
+    public static let productionIdentityAPIBaseURL = "https://api.identity.truora.com"
 
     /// The other hosts default to production's when `baseURL` is production's, and to `baseURL`
     /// otherwise (a sandbox serves them all; it opens flows at `BASE/identity`).
     public init(
         apiKey: String, baseURL: String = productionBaseURL, batchBaseURL: String? = nil,
-        connectBaseURL: String? = nil, identityURL: String? = nil, retry: RetryPolicy = RetryPolicy()
+        connectBaseURL: String? = nil, identityURL: String? = nil, identityAPIBaseURL: String? = nil,
+        retry: RetryPolicy = RetryPolicy()
     ) {
         let production = baseURL == Self.productionBaseURL
         self.apiKey = apiKey
@@ -33,6 +38,8 @@ public struct TruoraConfiguration: Sendable {
         self.identityURL =
             (identityURL ?? (production ? Self.productionIdentityURL : baseURL.trimmingTrailingSlash + "/identity"))
             .trimmingTrailingSlash
+        self.identityAPIBaseURL =
+            (identityAPIBaseURL ?? (production ? Self.productionIdentityAPIBaseURL : baseURL)).trimmingTrailingSlash
         self.retry = retry
     }
 }
@@ -359,20 +366,32 @@ public struct TruoraClient: Sendable {
         configuration.identityURL + "/?token=" + FormBody.escape(key.apiKey)
     }
 
-    /// `GET /v1/processes/{id}/result` (connect host).
+    /// `GET /v1/processes/{id}/result` on the identity API host (dev.truora.com/guides/get_result).
     public func processResult(_ processID: String) async throws(ProviderError) -> TruoraProcessResult {
         try await get("/v1/processes/\(escapeComponent(processID))/result", operation: "get process result",
-                      host: .connect)
+                      host: .identity)
+    }
+
+    /// One page of the account's processes (`GET /v1/processes` on the identity API host,
+    /// dev.truora.com/guides/download_di_data), asked for `flowID`'s; the guide shows neither the
+    /// query nor the answer, so the page is read tolerantly and the caller filters by flow itself.
+    public func listProcesses(flowID: String?, startKey: String? = nil) async throws(ProviderError)
+        -> TruoraProcessPage
+    {
+        try await get("/v1/processes", query: [("flow_id", flowID), ("start_key", startKey)],
+                      operation: "list processes", host: .identity)
     }
 
     // MARK: WhatsApp
 
-    /// Send Outbound Message: `POST /v1/whatsapp/outbounds/{id}/send` (connect host). Not
-    /// idempotent: a second send is a second message.
+    /// Send Outbound Message: `POST /v1/whatsapp/outbounds/send` (connect host), the outbound's id
+    /// in the form body as public clients of the real service send it. Not idempotent: a second
+    /// send is a second message. Its answer is not public: any 2xx is a sent message.
     public func sendOutbound(_ message: TruoraOutboundSend) async throws(ProviderError) -> TruoraOutboundSent {
-        try await sendDecoding(
-            "POST", "/v1/whatsapp/outbounds/\(escapeComponent(message.outboundID))/send", form: message.form,
-            operation: "send outbound message", idempotent: false, host: .connect)
+        let response = try await send(
+            "POST", "/v1/whatsapp/outbounds/send", form: message.form, operation: "send outbound message",
+            idempotent: false, host: .connect)
+        return TruoraOutboundSent(answer: response.body)
     }
 
     /// Create Outbound Messages: `POST /v1/whatsapp/outbounds`.
@@ -432,7 +451,7 @@ public struct TruoraClient: Sendable {
     // MARK: Plumbing
 
     /// Which of Truora's hosts a call goes to.
-    enum Host { case checks, account, connect }
+    enum Host { case checks, account, connect, identity }
 
     private func get<T: Decodable>(
         _ path: String, query: [(String, String?)] = [], operation: String,
@@ -468,6 +487,7 @@ public struct TruoraClient: Sendable {
         case .checks: base = configuration.baseURL
         case .account: base = configuration.batchBaseURL
         case .connect: base = configuration.connectBaseURL
+        case .identity: base = configuration.identityAPIBaseURL
         }
         return try await executor.send(
             WireRequest(

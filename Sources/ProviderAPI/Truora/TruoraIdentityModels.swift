@@ -51,14 +51,42 @@ public struct TruoraWebKeyRequest: Sendable, Equatable {
     }
 }
 
-/// The answer to a web key request (proposed shape): the key, and the account and process it opens.
+/// The answer to a web key request: `{api_key, message}` (dev.truora.com/guides/web_integration_token;
+/// Truora's own SDK reads the same two fields). A process id is not in it; the key itself, a JWT,
+/// carries one in its `additional_data` claim (a string of JSON), as keys seen in public code show.
 public struct TruoraWebKey: Codable, Sendable, Equatable {
     /// The temporary key; it is the link's token, so it is never logged.
     public var apiKey: String
     public var message: String?
+    /// Not documented in the answer; read if ever present.
     public var accountID: String?
-    /// The process the link starts (`IDP…`), whose result `GET /v1/processes/{id}/result` gives.
+    /// Not documented in the answer; read if ever present. ``process`` also looks in the key.
     public var processID: String?
+
+    /// The process the link starts (`IDP…`), whose result `GET /v1/processes/{id}/result` gives:
+    /// the answer's, else the one in the key's `additional_data`, else nil (found later by listing
+    /// the account's processes).
+    public var process: String? {
+        if let processID, !processID.isEmpty { return processID }
+        return Self.keyClaims(apiKey)?["process_id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The key's `additional_data` claim as an object: Truora writes it as a string holding JSON;
+    /// an object is taken too. Nil when the key is not a JWT or has none.
+    public static func keyClaims(_ key: String) -> JSONValue? {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
+            let claims = try? JSONCoding.decoder().decode(JSONValue.self, from: Data(payload))
+        else { return nil }
+        switch claims["additional_data"] {
+        case .string(let text)?:
+            return try? JSONCoding.decoder().decode(JSONValue.self, from: Data(text.utf8))
+        case .object(let object)?:
+            return .object(object)
+        default:
+            return nil
+        }
+    }
 
     public init(apiKey: String, message: String? = nil, accountID: String? = nil, processID: String? = nil) {
         self.apiKey = apiKey
@@ -124,6 +152,81 @@ public struct TruoraProcessResult: Codable, Sendable, Equatable {
     ]
 }
 
+/// One page of `GET /v1/processes` on the identity API. The guide says only that it lists the
+/// account's processes: the page is an array at the top or under one key (`processes`, `items`,
+/// `data`, or whichever holds an array of objects); each entry keeps what it has of `process_id`,
+/// `account_id`, `flow_id`, `status`, `creation_date`; `next` or `start_key` continues.
+public struct TruoraProcessPage: Decodable, Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var processID: String
+        public var accountID: String?
+        public var flowID: String?
+        public var status: String?
+        public var creationDate: Timestamp?
+
+        public init(processID: String, accountID: String? = nil, flowID: String? = nil, status: String? = nil,
+                    creationDate: Timestamp? = nil) {
+            self.processID = processID
+            self.accountID = accountID
+            self.flowID = flowID
+            self.status = status
+            self.creationDate = creationDate
+        }
+    }
+
+    public var processes: [Entry]
+    /// Where the next page starts; nil on the last.
+    public var nextStartKey: String?
+
+    public init(processes: [Entry], nextStartKey: String?) {
+        self.processes = processes
+        self.nextStartKey = nextStartKey
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer().decode(JSONValue.self)
+        var items: [JSONValue]?
+        var next: String?
+        if let array = value.array {
+            items = array
+        } else if let object = value.object {
+            for key in ["processes", "items", "data", "results"] where items == nil {
+                items = object[key]?.array
+            }
+            if items == nil {
+                items = object.sorted { $0.key < $1.key }.lazy.compactMap { $0.value.array }
+                    .first { $0.contains { $0.object != nil } }
+            }
+            if let text = object["start_key"]?.string ?? object["next_start_key"]?.string, !text.isEmpty {
+                next = text
+            } else if let link = object["next"]?.string {
+                next = TruoraClient.startKey(fromNext: link)
+            }
+        }
+        guard let items else {
+            throw DecodingError.keyNotFound(
+                AnyKey("processes"), .init(codingPath: [], debugDescription: "no list of processes"))
+        }
+        processes = items.compactMap { item in
+            guard let id = (item["process_id"] ?? item["identity_process_id"] ?? item["id"])?.string, !id.isEmpty
+            else { return nil }
+            return Entry(
+                processID: id, accountID: item["account_id"]?.string, flowID: item["flow_id"]?.string,
+                status: item["status"]?.string,
+                creationDate: item["creation_date"]?.string.flatMap { Timestamp(parsing: $0) })
+        }
+        nextStartKey = next
+    }
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
 // MARK: WhatsApp
 
 /// Send Outbound Message: an approved outbound message as the first contact with one person, which
@@ -168,29 +271,49 @@ public struct TruoraOutboundSend: Sendable, Equatable {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.form == rhs.form }
 }
 
-/// What a send answers (proposed shape): the process the message starts, for its result later.
+/// What a send answered. Its shape is not public (clients of the real service read no field of it),
+/// so any id it carries is kept: `process_id`, else `message_id`, `outbound_message_id` or `id`.
 public struct TruoraOutboundSent: Codable, Sendable, Equatable {
-    public var outboundID: String
+    public var outboundID: String?
     public var flowID: String?
     public var accountID: String?
     public var processID: String?
     public var campaignID: String?
     /// `sent`.
     public var status: String?
+    /// Another id the answer carried (a message id), kept for a support ticket.
+    public var messageID: String?
 
-    public init(outboundID: String, flowID: String? = nil, accountID: String? = nil, processID: String? = nil,
-                campaignID: String? = nil, status: String? = nil) {
+    public init(outboundID: String? = nil, flowID: String? = nil, accountID: String? = nil, processID: String? = nil,
+                campaignID: String? = nil, status: String? = nil, messageID: String? = nil) {
         self.outboundID = outboundID
         self.flowID = flowID
         self.accountID = accountID
         self.processID = processID
         self.campaignID = campaignID
         self.status = status
+        self.messageID = messageID
+    }
+
+    /// Reads whatever a 2xx answer holds: an object (at the top or under `data`), or nothing usable,
+    /// which is still a sent message.
+    public init(answer body: [UInt8]) {
+        self.init()
+        guard var value = try? JSONCoding.decoder().decode(JSONValue.self, from: Data(body)) else { return }
+        if let inner = value["data"], inner.object != nil { value = inner }
+        func text(_ key: String) -> String? { value[key]?.string.flatMap { $0.isEmpty ? nil : $0 } }
+        outboundID = text("outbound_id")
+        flowID = text("flow_id")
+        accountID = text("account_id")
+        processID = text("process_id") ?? text("identity_process_id")
+        campaignID = text("campaign_id")
+        status = text("status")
+        messageID = text("message_id") ?? text("outbound_message_id") ?? text("id")
     }
 
     enum CodingKeys: String, CodingKey {
         case outboundID = "outbound_id", flowID = "flow_id", accountID = "account_id", processID = "process_id"
-        case campaignID = "campaign_id", status
+        case campaignID = "campaign_id", status, messageID = "message_id"
     }
 }
 
