@@ -48,6 +48,30 @@ public struct SandboxConfiguration: Sendable {
     public var uploadLinkLifetime: Double = 1800
     /// Seeds the fault dice, so a fault run can be repeated.
     public var seed: UInt64 = 0x1DBA7C4
+    /// Refuse what the real services refuse: a path they do not serve answers
+    /// `403 {"message":"Missing Authentication Token"}` (Truora's gateway), and the seed's
+    /// `/customer/v2` reconstruction of Trulioo is not served at all.
+    public var strict = false
+    /// How the Trulioo token endpoint writes its answer; each form is one Trulioo documents.
+    public enum TokenForm: String, Sendable, CaseIterable {
+        /// `{"access_token", "expires_in", "token_type", "scope"}`: the OAuth form real clients read.
+        case oauth
+        /// `{"Token", "TokenType", "ExpiresIn", "scope"}`: the Workflow Studio authentication page.
+        case pascal
+        /// `{"accessToken", "expires"}`: the deprecated export credentials.
+        case legacy
+    }
+
+    public var truliooTokenForm = TokenForm.oauth
+    /// The literal `type` of Workflow Studio's end step, which Trulioo does not print; nil leaves it
+    /// out, as the Go client's `{id, redirectUrl, text, type}` decoding allows.
+    public var truliooEndStepType: String? = "end"
+    /// Sandbox seconds the identity service of a slow Workflow Studio session runs (national ID
+    /// ending in 8); past the 30 s a submit with `x-hf-retry-on-pending` waits, the answer is pending.
+    public var truliooSlowService: Double = 90
+    /// Whether a Digital Identity web key's JWT names its process in `additional_data`, as keys
+    /// seen in public code do; the answer's body never does.
+    public var webKeyNamesProcess = true
 
     public init() {}
 

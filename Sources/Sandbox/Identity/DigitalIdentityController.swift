@@ -8,6 +8,7 @@ import ProviderAPI
 /// (`/identity/?token=`, no API key: the token is the key).
 struct DigitalIdentityController {
     let state: IdentityState
+    let configuration: SandboxConfiguration
 
     func register(on api: RouterGroup<SandboxContext>, signed router: Router<SandboxContext>) {
         api.post("/api-keys") { request, context in try await createKey(request.form(context)) }
@@ -16,6 +17,17 @@ struct DigitalIdentityController {
                 return Reply.truoraError(404, "The process was not found")
             }
             return Reply.json(result)
+        }
+        // dev.truora.com/guides/download_di_data: "a list of process IDs". Neither the query nor the
+        // answer is public; this answers the account's processes, newest last, optionally of one
+        // flow, a page at a time with a `next` link as Truora's other lists have.
+        api.get("/processes") { request, _ in
+            let query = request.query
+            let size = configuration.pageSize
+            let (page, next) = await state.processes(flowID: query["flow_id"], after: query["start_key"], limit: size)
+            var answer: [String: JSONValue] = ["processes": .array(page)]
+            answer["next"] = next.map { .string("/v1/processes?start_key=" + $0) } ?? ""
+            return Reply.json(JSONValue.object(answer))
         }
         router.get("/identity") { request, _ in await page(request.query["token"]) }
     }
@@ -35,8 +47,8 @@ struct DigitalIdentityController {
             guard let name = form["key_name"], !name.isEmpty else {
                 return Reply.truoraError(400, "key_name is required for a backend key")
             }
-            return Reply.json(TruoraWebKey(apiKey: TruoraKey.make(version: 1, expires: nil),
-                                           message: "API key \(name) created"), status: .created)
+            return Reply.json(["api_key": .string(TruoraKey.make(version: 1, expires: nil)),
+                               "message": .string("API key \(name) created")] as JSONValue, status: .created)
         case "web":
             break
         default:
@@ -46,7 +58,8 @@ struct DigitalIdentityController {
             return Reply.truoraError(400, "grant must be digital-identity or signals for a web key")
         }
         guard grant == "digital-identity" else {
-            return Reply.json(TruoraWebKey(apiKey: Identifiers.token(48), message: "API key created"), status: .created)
+            return Reply.json(["api_key": .string(Identifiers.token(48)), "message": "API key created"] as JSONValue,
+                              status: .created)
         }
         guard let flowID = form["flow_id"], Self.isFlowID(flowID) else {
             return Reply.truoraError(400, "flow_id must be a flow id such as IPF1a2b3c")
@@ -74,11 +87,26 @@ struct DigitalIdentityController {
             return Reply.truoraError(400, "emails must be email addresses")
         }
         let process = await state.startProcess(accountID: account, flowID: flowID, phone: phones.first)
-        let token = Identifiers.token(48)
+        // As keys seen in public code: `additional_data` is a string holding JSON, with the process.
+        var additional: [String: JSONValue] = [
+            "country": .string(country), "flow_id": .string(flowID), "redirect_url": .string(redirect),
+        ]
+        if configuration.webKeyNamesProcess { additional["process_id"] = .string(process.id) }
+        let now = Int(Date().timeIntervalSince1970)
+        let claims: JSONValue = [
+            "account_id": .string(form["account_id"] ?? ""),
+            "additional_data": .string(String(decoding: JSONCoding.encode(JSONValue.object(additional)), as: UTF8.self)),
+            "client_id": .string("TCI" + Identifiers.hex(32)), "exp": .number(Double(now + 7_200)),
+            "grant": "digital-identity", "iat": .number(Double(now)), "key_type": "web",
+            "key_name": .string("key_name_\(now)"),
+        ]
+        let token = TruoraKey.encodeBase64URL("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "."
+            + Base64URL.encode(JSONCoding.encode(claims)) + "." + Identifiers.token(43)
         await state.rememberKey(token, process: process.id)
         state.stats.identity { $0.webKeysCreated += 1 }
-        return Reply.json(TruoraWebKey(apiKey: token, message: "API key created successfully", accountID: account,
-                                       processID: process.id), status: .created)
+        // dev.truora.com/guides/web_integration_token: the answer is the key and a message, nothing else.
+        return Reply.json(["api_key": .string(token), "message": "API key created successfully"] as JSONValue,
+                          status: .created)
     }
 
     /// `IPF` and letters or digits: what the sandbox accepts as a flow it has.

@@ -115,6 +115,26 @@ actor IdentityState {
         return result
     }
 
+    /// A page of the processes (of `flowID` when given), in the order they started, after the
+    /// process `after`; the id to continue after when more follow.
+    func processes(flowID: String?, after: String?, limit: Int) -> ([JSONValue], String?) {
+        let all = processes.values.filter { flowID == nil || $0.flowID == flowID }
+            .sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        var start = 0
+        if let after, let index = all.firstIndex(where: { $0.id == after }) { start = index + 1 }
+        let page = all.dropFirst(start).prefix(max(1, limit))
+        let entries: [JSONValue] = page.compactMap { process in
+            guard let result = result(process.id) else { return nil }
+            return [
+                "process_id": .string(process.id), "account_id": .string(process.accountID),
+                "flow_id": .string(process.flowID), "status": .string(result.finalStatus),
+                "creation_date": .string(origin.adding(seconds: process.created).description),
+            ]
+        }
+        let more = start + page.count < all.count
+        return (entries, more ? page.last?.id : nil)
+    }
+
     // MARK: Outbound messages, inbound flows, campaigns
 
     /// An outbound made through the API starts `PENDING` and is approved `approvalDelay` later.

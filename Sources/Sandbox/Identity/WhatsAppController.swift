@@ -12,8 +12,13 @@ struct WhatsAppController {
 
     func register(on api: RouterGroup<SandboxContext>) {
         let whatsapp = api.group("/whatsapp")
-        whatsapp.post("/outbounds/{id}/send") { request, context in
-            try await send(try context.parameters.require("id"), request.form(context))
+        // Public clients of the real service send to this path with `outbound_id` in the form.
+        whatsapp.post("/outbounds/send") { request, context in
+            let form = try await request.form(context)
+            guard let id = form["outbound_id"], !id.isEmpty else {
+                return Reply.truoraError(400, "outbound_id is required")
+            }
+            return await send(id, form)
         }
         whatsapp.post("/outbounds") { request, context in
             let form = try await request.form(context)
@@ -102,10 +107,9 @@ struct WhatsAppController {
         let process = await state.startProcess(accountID: account, flowID: flow ?? "", phone: phone,
                                                campaignID: campaign)
         state.stats.identity { $0.messagesSent += 1 }
-        return Reply.json(
-            TruoraOutboundSent(outboundID: outboundID, flowID: flow, accountID: account, processID: process.id,
-                               campaignID: campaign, status: "sent"),
-            status: .created)
+        _ = process
+        // The answer's shape is not public; clients of the real service read nothing from it.
+        return Reply.json(["message": "The outbound message was sent"] as JSONValue, status: .ok)
     }
 
     private func inbound(_ form: FormBody, create: Bool) async -> Response {

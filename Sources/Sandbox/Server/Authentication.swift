@@ -44,3 +44,20 @@ struct TruliooAuthentication: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+/// Strict mode: a path no route serves is refused as Truora's API gateway refuses it,
+/// `403 {"message":"Missing Authentication Token"}`, instead of a 404 a client might take for an
+/// unknown record.
+struct StrictPaths: RouterMiddleware {
+    typealias Context = SandboxContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            return Reply.json(["message": "Missing Authentication Token"], status: .forbidden)
+        }
+    }
+}

@@ -5,7 +5,8 @@ import NIOCore
 import ProviderAPI
 
 /// A local emulator of both providers on one port: Truora at `/v1/...` (checks, batches, Digital
-/// Identity's web keys and process results, WhatsApp), Trulioo at `/customer/v2/...`, signed links
+/// Identity's web keys, processes and their results, WhatsApp), Trulioo's Workflow Studio at
+/// `/wfs/...` and `/connect/token` (and the seed's `/customer/v2/...` unless strict), signed links
 /// at `/uploads`, `/reports`, `/files`, `/s` and `/identity` (the page a verification link opens), and
 /// the admin routes `GET /_sandbox/stats`, `POST /_sandbox/reset`, `POST /_sandbox/faults`.
 public final class Sandbox: Sendable {
@@ -89,26 +90,38 @@ public final class Sandbox: Sendable {
         TruoraKey.make(version: version, expires: expires)
     }
 
-    /// The id of the one Workflow Studio flow the sandbox serves (what `init` must name).
+    /// The Workflow Studio flow the sandbox serves: two forms, an identity service, the end.
     public static let truliooFlowID = SandboxWorkflow.id
+    /// A flow whose second step is a DocV capture only the person can do.
+    public static let truliooDocumentFlowID = SandboxWorkflow.documentFlowID
 
     func router() -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
         let limiter = configuration.rateLimitPerKey.map { RateLimiter(rate: $0) }
         router.add(
             middleware: FaultMiddleware(faults: faults, stats: stats, latency: configuration.latency, limiter: limiter))
+        if configuration.strict { router.add(middleware: StrictPaths()) }
         // Each provider's API is a group behind its own authentication; signed links take none.
         let truoraAPI = router.group("/v1").add(middleware: TruoraAuthentication())
         ChecksController(state: truora, configuration: configuration).register(on: truoraAPI, signed: router)
         AccountController(state: truora, configuration: configuration).register(on: truoraAPI)
         BatchesController(state: truora, configuration: configuration, directory: directory)
             .register(on: truoraAPI, signed: router)
-        DigitalIdentityController(state: identity).register(on: truoraAPI, signed: router)
+        DigitalIdentityController(state: identity, configuration: configuration).register(on: truoraAPI, signed: router)
         WhatsAppController(state: identity).register(on: truoraAPI)
         TruliooTokenController(state: trulioo, configuration: configuration).register(on: router)
-        let truliooAPI = router.group("/customer/v2").add(middleware: TruliooAuthentication(state: trulioo))
-        TruliooFlowController(state: trulioo, configuration: configuration).register(on: truliooAPI, signed: router)
-        TruliooProfilesController(state: trulioo, configuration: configuration).register(on: truliooAPI)
+        let interpreter = router.group("/wfs/interpreter-v2").add(middleware: TruliooAuthentication(state: trulioo))
+        let export = router.group("/wfs/export/v2").add(middleware: TruliooAuthentication(state: trulioo))
+        WorkflowStudioController(state: trulioo, configuration: configuration).register(on: interpreter, export: export)
+        if !configuration.strict {
+            // The seed's reconstruction: no real Trulioo host serves these paths.
+            let truliooAPI = router.group("/customer/v2").add(middleware: TruliooAuthentication(state: trulioo))
+            TruliooFlowController(state: trulioo, configuration: configuration).register(on: truliooAPI, signed: router)
+            TruliooProfilesController(state: trulioo, configuration: configuration).register(on: truliooAPI)
+        } else {
+            // The hosted page a signed URL opens is served either way.
+            TruliooFlowController(state: trulioo, configuration: configuration).registerHostedPage(on: router)
+        }
         router.get("/_sandbox/stats") { _, _ in Reply.json(self.stats.snapshot) }
         router.post("/_sandbox/reset") { _, _ in
             await self.reset()

@@ -31,13 +31,16 @@ final class Stats: Sendable {
 
         struct TruliooCounts: Codable, Sendable, Equatable {
             var tokensIssued = 0
+            /// Workflow Studio sessions started (`GET flow/{flowId}` without a session).
+            var sessionsStarted = 0
             var userStatesCreated = 0
             var userStatesUpdated = 0
             /// Hash of the init data → user states created with it.
             var userStatesByInput: [String: Int] = [:]
 
             enum CodingKeys: String, CodingKey {
-                case tokensIssued = "tokens_issued", userStatesCreated = "user_states_created"
+                case tokensIssued = "tokens_issued", sessionsStarted = "sessions_started"
+                case userStatesCreated = "user_states_created"
                 case userStatesUpdated = "user_states_updated", userStatesByInput = "user_states_by_input"
             }
         }

@@ -52,6 +52,11 @@ struct TruliooFlowController {
         api.post("/signedurl") { request, context in
             try await signedURL(request, context)
         }
+        registerHostedPage(on: router)
+    }
+
+    /// `/s/{token}`: the page a signed URL opens, once.
+    func registerHostedPage(on router: Router<SandboxContext>) {
         router.get("/s/{token}") { _, context in
             switch await state.useSignedURL(try context.parameters.require("token")) {
             case .ok(let id):

@@ -10,6 +10,8 @@ enum SandboxWorkflow {
         var role: String
         var type: String
         var required: Bool
+        /// A GlobalGateway field name that some elements carry instead of a role (`MiddleName`).
+        var normalizedName: String? = nil
     }
 
     struct Form: Sendable {
@@ -41,14 +43,37 @@ enum SandboxWorkflow {
                     required: false),
                 Element(id: "652ffc65c792412ab8ea0e32", name: "Email", role: "email", type: "email", required: false),
                 Element(id: "652ffc65c792412ab8ea0e33", name: "Phone", role: "phone", type: "phone", required: false),
+                // No role, a GlobalGateway name instead, as Trulioo's element example shows one.
+                Element(
+                    id: "652ffc65c792412ab8ea0e34", name: "Middle name", role: "", type: "text", required: false,
+                    normalizedName: "MiddleName"),
             ]),
     ]
     static let serviceNodeID = "652ffc65c792412ab8ea0e40"
     static let endNodeID = "652ffc65c792412ab8ea0e50"
 
+    /// A second flow, as Workflow Studio serves it only: the details form, then a DocV capture
+    /// that only the person can do (`trulioo_doc_v` with a `shortCode`), then the service and the end.
+    static let documentFlowID = "66716e402bfde900dccdd91f"
+    static let docVNodeID = "652ffc65c792412ab8ea0e60"
+    static var flowIDs: [String] { [id, documentFlowID] }
+
+    /// What the session of `flowID` is asked at `step`: 0 and 1 are steps to answer, 2 the
+    /// service, 3 the end.
+    enum Node { case form(Form), docV, service, end }
+
+    static func node(flowID: String, step: Int) -> Node {
+        switch step {
+        case 0: return .form(forms[0])
+        case 1: return flowID == documentFlowID ? .docV : .form(forms[1])
+        case 2: return .service
+        default: return .end
+        }
+    }
+
     static var elements: [Element] { forms.flatMap(\.elements) }
     static func element(id: String) -> Element? { elements.first { $0.id == id } }
-    static func element(role: String) -> Element? { elements.first { $0.role == role } }
+    static func element(role: String) -> Element? { role.isEmpty ? nil : elements.first { $0.role == role } }
 
     static var definition: TruliooWorkflow {
         TruliooWorkflow(
@@ -62,10 +87,11 @@ enum SandboxWorkflow {
         let form = forms[index]
         let elements: [JSONValue] = form.elements.map { element in
             var object: [String: JSONValue] = [
-                "id": .string(element.id), "name": .string(element.name), "role": .string(element.role),
-                "type": .string(element.type),
+                "id": .string(element.id), "name": .string(element.name), "type": .string(element.type),
                 "validations": element.required ? [["type": "required"]] : [],
             ]
+            if !element.role.isEmpty { object["role"] = .string(element.role) }
+            if let normalized = element.normalizedName { object["normalizedName"] = .string(normalized) }
             if element.type == "date" { object["dateFormat"] = "YYYY-MM-DD" }
             if let value = values[element.id] { object["value"] = .string(value) }
             return .object(object)
@@ -92,6 +118,8 @@ enum TruliooOutcome {
 
 struct UserState: Sendable {
     var id: String
+    /// The flow the session runs (Workflow Studio names it in every path).
+    var flowID = SandboxWorkflow.id
     var externalId: String?
     var language: String?
     /// element id → value.
@@ -196,6 +224,44 @@ actor TruliooState {
         return .success(state.id)
     }
 
+    /// `GET flow/{flowId}` without a session: a new, empty session of `flowID`.
+    func startSession(flowID: String) -> UserState {
+        var state = UserState(id: Identifiers.uuid(), externalId: nil, language: nil, created: now, updated: now)
+        state.flowID = flowID
+        states[state.id] = state
+        order.append(state.id)
+        stats.trulioo { $0.sessionsStarted += 1 }
+        return state
+    }
+
+    /// Counts a session whose first form was submitted (the data of one person).
+    func countSubmitted(_ state: UserState, inputKey: String) {
+        stats.trulioo {
+            $0.userStatesCreated += 1
+            $0.userStatesByInput[Stats.hash(inputKey), default: 0] += 1
+        }
+    }
+
+    /// Runs the identity service of a session whose forms are done; a slow one stays pending for
+    /// `slowFor` sandbox seconds.
+    func runService(_ id: String, slowFor: Double) {
+        guard var state = states[id] else { return }
+        let nationalID = SandboxWorkflow.element(role: "national_id_nr").flatMap { state.values[$0.id] }
+        let (status, slow) = TruliooOutcome.result(for: nationalID)
+        state.outcome = status
+        state.serviceRan = now
+        if slow {
+            state.step = 2
+            state.pendingUntil = now + slowFor
+            state.status = "IN_PROGRESS"
+        } else {
+            state.step = 3
+            state.status = status
+        }
+        state.updated = now
+        states[id] = state
+    }
+
     func state(_ id: String) -> UserState? {
         guard var state = states[id] else { return nil }
         if let until = state.pendingUntil, now >= until {
@@ -231,24 +297,8 @@ actor TruliooState {
         return SandboxWorkflow.formStep(state.step, userStateId: state.id, values: state.values)
     }
 
-    /// Runs the identity service on the submitted data.
-    func runService(_ id: String) {
-        guard var state = states[id] else { return }
-        let nationalID = SandboxWorkflow.element(role: "national_id_nr").flatMap { state.values[$0.id] }
-        let (status, slow) = TruliooOutcome.result(for: nationalID)
-        state.outcome = status
-        state.serviceRan = now
-        if slow {
-            state.step = 2
-            state.pendingUntil = now + 30
-            state.status = "IN_PROGRESS"
-        } else {
-            state.step = 3
-            state.status = status
-        }
-        state.updated = now
-        states[id] = state
-    }
+    /// Runs the identity service on the submitted data (the seed's routes: a slow one for 30 s).
+    func runService(_ id: String) { runService(id, slowFor: 30) }
 
     func profiles(limit: Int, page: Int) -> ([UserState], Bool) {
         let ids = order.dropFirst(limit * page).prefix(limit)

@@ -11,7 +11,7 @@ enum TruliooInputCheck {
         var record: [(name: String, value: String)] = []
         var elementByRole: [String: String] = [:]
         for (id, value) in values.sorted(by: { $0.key < $1.key }) {
-            guard let element = SandboxWorkflow.element(id: id) else { continue }
+            guard let element = SandboxWorkflow.element(id: id), !element.role.isEmpty else { continue }
             record.append((element.role, value))
             elementByRole[element.role] = id
         }

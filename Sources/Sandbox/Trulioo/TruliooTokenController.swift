@@ -10,7 +10,9 @@ struct TruliooTokenController {
     let configuration: SandboxConfiguration
 
     func register(on router: Router<SandboxContext>) {
-        router.post("/customer/v2/auth/customer") { request, context in try await token(request, context) }
+        if !configuration.strict {
+            router.post("/customer/v2/auth/customer") { request, context in try await token(request, context) }
+        }
         router.post("/connect/token") { request, context in try await token(request, context) }
     }
 
@@ -34,9 +36,14 @@ struct TruliooTokenController {
             return Reply.json(TruliooErrorBody(oauthError: "invalid_client"), status: .badRequest, headers: headers)
         }
         let token = await state.issueToken(lifetime: Double(configuration.tokenLifetime))
-        return Reply.json(
-            TruliooAccessToken(
-                accessToken: token, expiresIn: configuration.tokenLifetime,
-                scope: form["scope"] ?? "workflow.studio.api"), headers: headers)
+        let lifetime = JSONValue.number(Double(configuration.tokenLifetime))
+        let scope = JSONValue.string(form["scope"] ?? "workflow.studio.api")
+        let answer: JSONValue =
+            switch configuration.truliooTokenForm {
+            case .oauth: ["access_token": .string(token), "expires_in": lifetime, "token_type": "Bearer", "scope": scope]
+            case .pascal: ["Token": .string(token), "TokenType": "bearer", "ExpiresIn": lifetime, "scope": scope]
+            case .legacy: ["accessToken": .string(token), "expires": lifetime]
+            }
+        return Reply.json(answer, headers: headers)
     }
 }
