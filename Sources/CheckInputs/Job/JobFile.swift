@@ -26,6 +26,10 @@ public struct JobFile: Sendable, Equatable {
         public var flowID: String?
         public var signedURL: Bool = false
         public var redirectURL: String?
+        /// Input → the flow element's name (or id) it fills, over the roles and names the flow has.
+        public var fields: [String: String] = [:]
+        /// `workflow-studio` (the default: Trulioo's documented routes) or `platform-v2` (the seed's).
+        public var api: String?
     }
 
     /// The `digital_identity:` section: the web flow each row's link opens, and where it ends.
@@ -312,20 +316,40 @@ public struct JobFile: Sendable, Equatable {
         }
         var trulioo: TruliooJob?
         if let node = entries["trulioo"]?.value {
-            guard let section = node.mapping else { throw problem(node, "trulioo holds flow_id, signed_url, redirect_url") }
+            guard let section = node.mapping else {
+                throw problem(node, "trulioo holds flow_id, signed_url, redirect_url, fields, api")
+            }
             var job = TruliooJob()
             for (keyNode, value) in section {
                 switch try scalar(keyNode, "a trulioo key") {
                 case "flow_id": job.flowID = try scalar(value, "flow_id")
                 case "redirect_url": job.redirectURL = try scalar(value, "redirect_url")
+                case "api":
+                    let text = try scalar(value, "api")
+                    guard ["workflow-studio", "platform-v2"].contains(text) else {
+                        throw problem(value, "trulioo api is workflow-studio or platform-v2")
+                    }
+                    job.api = text
+                case "fields":
+                    guard let fields = value.mapping else {
+                        throw problem(value, "trulioo fields maps inputs to the flow's element names: {first_name: First name}")
+                    }
+                    for (inputNode, elementNode) in fields {
+                        let input = try scalar(inputNode, "an input of trulioo fields")
+                        guard TruliooField.named(input) != nil else {
+                            throw problem(inputNode, "trulioo fields: '\(input)' is not a Trulioo input"
+                                          + suggestion(input, among: TruliooField.all.map(\.role)))
+                        }
+                        job.fields[input] = try scalar(elementNode, "an element name")
+                    }
                 case "signed_url":
                     guard let flag = ValueText.boolean(try scalar(value, "signed_url")) else {
                         throw problem(value, "signed_url is yes or no")
                     }
                     job.signedURL = flag
                 case let other:
-                    throw problem(keyNode, "trulioo has flow_id, signed_url and redirect_url, not '\(other)'"
-                                  + suggestion(other, among: ["flow_id", "signed_url", "redirect_url"]))
+                    throw problem(keyNode, "trulioo has flow_id, signed_url, redirect_url, fields and api, not '\(other)'"
+                                  + suggestion(other, among: ["flow_id", "signed_url", "redirect_url", "fields", "api"]))
                 }
             }
             trulioo = job

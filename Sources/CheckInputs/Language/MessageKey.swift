@@ -30,6 +30,7 @@ public enum MessageKey: String, Sendable, CaseIterable, Codable {
     case noTruoraClient, noTruliooClient, checkError, providerFailed, signedURLFailed
     case checkNotFound, profileNotFound
     case processPending, linkOutcomeUnknown, messageOutcomeUnknown, callInFlight, processNotFound, processNotNamed
+    case processWaiting, elementUnfilled, sessionOutcomeUnknown, answerUnexpected
     case batchUploadExpired, batchRefused, batchFailed, batchStopped, batchNoLine, batchOtherID, batchRowRefused
     case noReasonGiven
     case pdfNotWritten, pdfPending, pdfFailed, continuousFailed

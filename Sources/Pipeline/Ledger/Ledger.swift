@@ -186,6 +186,9 @@ public final class Ledger: Sendable {
                     ALTER TABLE row ADD COLUMN declined_reason TEXT;
                     """)
         }
+        migrator.registerMigration("v7: the Workflow Studio step a row waits at") { db in
+            try db.execute(sql: "ALTER TABLE row ADD COLUMN step TEXT")
+        }
         return migrator
     }
 
@@ -346,7 +349,7 @@ public final class Ledger: Sendable {
     static let rowColumns = """
         file_id, mode, source_row, input_hash, state, attempts, remote_id, error_code, error_column, error_message,
         remote_status, score, id_score, name_score, link, polls, next_poll, run_id, batch, pdf, continuous_id,
-        continuous_frequency, continuous_until, account_id, declined_reason
+        continuous_frequency, continuous_until, account_id, declined_reason, step
         """
 
     static let insertRow = "INSERT OR REPLACE INTO row (\(rowColumns)) VALUES ("
@@ -374,6 +377,23 @@ public final class Ledger: Sendable {
                     ORDER BY source_row LIMIT ?
                     """,
                 arguments: [fileID, mode, now, row, limit])
+        }
+    }
+
+    /// Acknowledged rows whose process is not known yet (truora-di and truora-whatsapp: the key
+    /// named none), with the account each was sent for, after row `row`, in row order.
+    public func unmatched(fileID: Int64, mode: String, after row: Int, limit: Int) throws(PipelineError)
+        -> [LedgerRecord]
+    {
+        try read { db in
+            try LedgerRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.rowColumns) FROM row WHERE file_id = ? AND mode = ? AND state = 'acknowledged'
+                      AND remote_id IS NULL AND source_row > ?
+                    ORDER BY source_row LIMIT ?
+                    """,
+                arguments: [fileID, mode, row, limit])
         }
     }
 

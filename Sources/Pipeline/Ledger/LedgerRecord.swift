@@ -65,6 +65,9 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
     public var accountID: String?
     /// Why a Digital Identity or WhatsApp process failed (`declined_reason`).
     public var declinedReason: String?
+    /// Trulioo Workflow Studio: the step the session waits at (a form's title, `trulioo_doc_v`,
+    /// `pending`, `end`).
+    public var step: String?
 
     /// Read by column position, in the order of ``Ledger/rowColumns`` (faster than `Decodable` on
     /// every page of rows).
@@ -94,13 +97,14 @@ public struct LedgerRecord: Sendable, Equatable, FetchableRecord {
         continuousUntil = row[22]
         accountID = row[23]
         declinedReason = row[24]
+        step = row[25]
     }
 
     /// The values in the order of ``Ledger/rowColumns``, for the ledger's prepared insert.
     var arguments: StatementArguments {
         [fileID, mode, sourceRow, inputHash, state.rawValue, attempts, remoteID, errorCode, errorColumn, errorMessage,
          remoteStatus, score, idScore, nameScore, link, polls, nextPoll, runID, batch, pdf, continuousID,
-         continuousFrequency, continuousUntil, accountID, declinedReason]
+         continuousFrequency, continuousUntil, accountID, declinedReason, step]
     }
 
     public init(fileID: Int64, mode: String, sourceRow: Int, inputHash: String, state: RowState, runID: Int64) {

@@ -28,6 +28,10 @@ public struct RunConfiguration: Sendable {
     public var redirectURL: String?
     /// truora-whatsapp: the approved outbound message (`OTB…`) each row gets.
     public var outboundID: String?
+    /// Trulioo: the route table rows go through (Workflow Studio's, by default).
+    public var truliooAPI: TruliooAPI = .workflowStudio
+    /// Trulioo Workflow Studio: how the flow's elements are filled from a row.
+    public var truliooMapping = TruliooFlowMapping()
     /// Truora: PDFs and continuous checks for every finished check.
     public var followUps = FollowUpPlan()
     /// Truora: look at the health of the country's databases before sending, and wait this long
@@ -60,6 +64,8 @@ public struct RunConfiguration: Sendable {
         }
         if let size = job.batchSize { batchSize = size }
         signedURL = job.trulioo?.signedURL == true
+        truliooAPI = job.trulioo?.api.flatMap(TruliooAPI.init(rawValue:)) ?? .workflowStudio
+        truliooMapping = TruliooFlowMapping(fields: job.trulioo?.fields ?? [:])
         switch job.settings.provider {
         case .truoraDI:
             flowID = job.digitalIdentity?.flowID
