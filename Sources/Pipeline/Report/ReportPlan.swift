@@ -42,6 +42,10 @@ public struct ReportPlan: Codable, Sendable, Equatable {
     public var warnings: [String]?
     /// The language people read the outputs in (nil in plans written before it: the country's).
     public var language: Language?
+    /// The flow rows started (Trulioo, truora-di, truora-whatsapp), so `collect` can look at it.
+    public var flowID: String?
+    /// Trulioo's route table (`workflow-studio` or `platform-v2`); nil in plans written before.
+    public var truliooAPI: String?
 
     /// The language the outputs are written in.
     public var outputLanguage: Language { language ?? Language.forCountry(country) }

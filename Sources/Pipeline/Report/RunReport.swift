@@ -20,11 +20,15 @@ public struct ReportCounts: Codable, Sendable, Equatable {
     /// truora-di and truora-whatsapp: finished processes by status, failures by `declined_reason`
     /// (`success`, `failure: not_used`); nil in counts written before these modes.
     public var processes: [String: Int]?
+    /// truora-di and truora-whatsapp: rows sent whose process is known (`matched`, named by Truora
+    /// or found among the flow's by account) and rows still `waiting` for one.
+    public var processMatching: [String: Int]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case rowsRead = "rows_read", ok, failed, pending, skipped, byCode = "by_code", scores, processes
+        case processMatching = "process_matching"
     }
 
     public var balances: Bool { rowsRead == ok + failed + pending + skipped }
@@ -43,6 +47,10 @@ extension ReportCounts {
         if !verdict.code.isEmpty { byCode[verdict.code, default: 0] += 1 }
         if let score = record?.score, score >= 0, record?.state == .final {
             scores[RunReport.scoreBucket(score), default: 0] += 1
+        }
+        if countsProcesses, let record, [.acknowledged, .final].contains(record.state) {
+            processMatching = processMatching ?? ["matched": 0, "waiting": 0]
+            processMatching?[record.remoteID == nil ? "waiting" : "matched", default: 0] += 1
         }
         if countsProcesses, let record, record.state == .final, let status = record.remoteStatus {
             // A failure overridden to success counts as a success (its old reason stays in its row).
@@ -81,7 +89,7 @@ enum RunReport {
         let common = ["idbatch_row", "idbatch_status", "idbatch_error_code", "idbatch_error_message"]
         var truora = common + ["check_id", "check_status", "score", "id_score", "name_score"]
         switch plan.mode {
-        case "trulioo": return common + ["user_state_id", "signed_url", "profile_status"]
+        case "trulioo": return common + ["user_state_id", "signed_url", "profile_status", "trulioo_step"]
         case "truora-di", "truora-whatsapp":
             return common + ["account_id", "verification_url", "process_id", "process_status", "declined_reason"]
         case "truora-batch": truora.append("batch_id")
@@ -95,7 +103,7 @@ enum RunReport {
     static let resultWidths: [String: Double] = [
         "idbatch_row": 12, "idbatch_status": 15, "idbatch_error_code": 24, "idbatch_error_message": 70,
         "check_id": 38, "check_status": 14, "score": 8, "id_score": 10, "name_score": 12, "batch_id": 38,
-        "user_state_id": 38, "signed_url": 50, "profile_status": 16, "pdf": 46, "continuous_check_id": 38,
+        "user_state_id": 38, "signed_url": 50, "profile_status": 16, "trulioo_step": 24, "pdf": 46, "continuous_check_id": 38,
         "account_id": 30, "verification_url": 50, "process_id": 38, "process_status": 15, "declined_reason": 30,
     ]
 
@@ -126,6 +134,10 @@ enum RunReport {
                 return Verdict(status: "pending", code: code, Message(.askLinkAgain, inner), language: language)
             }
             if plan.startsProcess {
+                if record.remoteID == nil {
+                    return Verdict(status: "pending", code: "process_waiting",
+                                   Message(.processWaiting, record.accountID ?? "—"), language: language)
+                }
                 return Verdict(status: "pending", code: "process_pending", Message(.processPending), language: language)
             }
             return Verdict(status: "pending", code: "result_pending", Message(.resultPending), language: language)
@@ -302,6 +314,7 @@ enum RunReport {
             text(record?.remoteID)
             text(record?.link)
             text(record?.remoteStatus)
+            text(record?.step)
         case "truora-di", "truora-whatsapp":
             text(record?.accountID)
             text(record?.link)

@@ -34,8 +34,10 @@ public struct Collector: Sendable {
             guard var plan = ReportPlan.decode(run.plan), let mode = Provider(rawValue: plan.mode), let runID = run.id
             else { continue }
             if let outDirectory { plan.outDirectory = outDirectory }
-            let caller = RowCaller(mode: mode, providers: providers, flowID: nil, signedURL: false, redirectURL: nil,
-                                   pollBase: .seconds(1))
+            // Plans from before Workflow Studio was the default ran the seed's routes.
+            let api = plan.truliooAPI.flatMap(TruliooAPI.init(rawValue:)) ?? .platformV2
+            let caller = RowCaller(mode: mode, providers: providers, flowID: plan.flowID, signedURL: false,
+                                   redirectURL: nil, pollBase: .seconds(1), truliooAPI: api)
             let poller = ResultPoller(ledger: ledger, caller: caller, concurrency: concurrency, control: control)
             let started = ContinuousClock.now
             let input = plan.input

@@ -15,6 +15,8 @@ struct ResultPoller: Sendable {
     struct Tally: Sendable {
         var requests: [String: Int] = [:]
         var finished = 0
+        /// truora-di and truora-whatsapp: rows matched to their process by account.
+        var matched = 0
     }
 
     /// Polls `fileID`'s open rows until none is left, `deadline` passes or the run is stopped.
@@ -23,6 +25,9 @@ struct ResultPoller: Sendable {
               observe: @Sendable (Int) -> Void = { _ in }) async throws(PipelineError) -> Tally {
         var tally = Tally()
         while !control.isStopped {
+            if caller.mode.startsProcess {
+                try await match(fileID: fileID, mode: mode, force: everyRowOnce, tally: &tally)
+            }
             let now = Date().timeIntervalSince1970
             try await pass(fileID: fileID, mode: mode, dueBy: everyRowOnce ? .greatestFiniteMagnitude : now,
                            tally: &tally, observe: observe)
@@ -93,6 +98,58 @@ struct ResultPoller: Sendable {
         if let failure { throw failure }
     }
 
+    /// The most pages of the account's processes one matching pass reads.
+    static let maxProcessPages = 200
+
+    /// truora-di and truora-whatsapp: rows whose process Truora did not name are matched to the
+    /// flow's processes by the row's account id (the newest process of that account), once their
+    /// look is due (or now, with `force`). Rows still unmatched wait for the next look.
+    private func match(fileID: Int64, mode: String, force: Bool, tally: inout Tally) async throws(PipelineError) {
+        let now = Date().timeIntervalSince1970
+        var waiting: [LedgerRecord] = []
+        var after = 0
+        while true {
+            let page = try ledger.unmatched(fileID: fileID, mode: mode, after: after, limit: 1_024)
+            guard let last = page.last else { break }
+            after = last.sourceRow
+            waiting += page.filter { force || ($0.nextPoll ?? 0) <= now }
+        }
+        guard !waiting.isEmpty, let client = caller.providers.truora else { return }
+        var newest: [String: TruoraProcessPage.Entry] = [:]
+        var startKey: String?
+        var pages = 0
+        do {
+            repeat {
+                let page = try await client.listProcesses(flowID: caller.flowID, startKey: startKey)
+                pages += 1
+                tally.requests["process_lists", default: 0] += 1
+                for entry in page.processes where entry.flowID == nil || entry.flowID == caller.flowID {
+                    guard let account = entry.accountID, !account.isEmpty else { continue }
+                    if let seen = newest[account], let a = seen.creationDate, let b = entry.creationDate, a > b { continue }
+                    newest[account] = entry
+                }
+                startKey = page.nextStartKey
+            } while startKey != nil && pages < Self.maxProcessPages && !control.isStopped
+        } catch {
+            // Not listed this time: the rows wait for their next look.
+            if error.stableCode == "credentials_refused" { control.stop(.credentialsRefused) }
+        }
+        var updates: [LedgerRecord] = []
+        for var record in waiting {
+            if let account = record.accountID, let entry = newest[account] {
+                record.remoteID = entry.processID
+                record.remoteStatus = entry.status ?? record.remoteStatus
+                record.nextPoll = now
+                tally.matched += 1
+            } else {
+                record.polls += 1
+                record.nextPoll = now + caller.nextWait(status: "pending", polls: record.polls)
+            }
+            updates.append(record)
+        }
+        try ledger.save(updates)
+    }
+
     /// One look at one row's result.
     private func look(_ record: LedgerRecord) async -> RowCallResult {
         var result = RowCallResult(record: record)
@@ -102,6 +159,11 @@ struct ResultPoller: Sendable {
         let now = Date().timeIntervalSince1970
         do {
             switch caller.mode {
+            case .trulioo where caller.truliooAPI == .workflowStudio:
+                guard let client = caller.providers.trulioo else { return unchanged }
+                let export = try await client.exportClient(remoteID)
+                result.requests["export_looks", default: 0] += 1
+                caller.apply(export, to: &result.record, now: now)
             case .trulioo:
                 guard let client = caller.providers.trulioo else { return unchanged }
                 let profile = try await client.profile(clientId: remoteID)

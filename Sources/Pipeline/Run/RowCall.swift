@@ -30,6 +30,19 @@ struct RowCaller: Sendable {
     let redirectURL: String?
     var outboundID: String? = nil
     let pollBase: Duration
+    /// Trulioo: the route table (Workflow Studio unless the job file says `platform-v2`).
+    var truliooAPI: TruliooAPI = .workflowStudio
+    /// Trulioo Workflow Studio: how elements are filled from a row.
+    var mapping = TruliooFlowMapping()
+    /// Trulioo Workflow Studio: the flow's first step, read once before the first row.
+    var firstStep: TruliooStep?
+    /// Writes a record in the middle of a call (a session id before its first submit), so a kill
+    /// between the two leaves the session to look at, never a blind second submit.
+    var checkpoint: @Sendable (LedgerRecord) -> Void = { _ in }
+    /// Looks at a pending session this many times (after Trulioo's own 30 s wait) before leaving it to collect.
+    static let pendingLooks = 3
+    /// The most form steps one row fills.
+    static let maxSteps = 12
 
     /// Truora's create without `force_creation` returns the check that already exists for the same
     /// inputs, so after an answer that never came, sending again is how the check is looked up.
@@ -37,7 +50,7 @@ struct RowCaller: Sendable {
 
     func call(_ call: RowCall) async -> RowCallResult {
         switch mode {
-        case .trulioo: return await trulioo(call)
+        case .trulioo: return truliooAPI == .workflowStudio ? await workflowStudio(call) : await trulioo(call)
         case .truoraChecks, .truoraBatch: return await truora(call)
         case .truoraDI, .truoraWhatsApp: return await process(call)
         }
@@ -62,7 +75,7 @@ struct RowCaller: Sendable {
         let account = Self.accountID(call)
         result.record.accountID = account
         do {
-            let processID: String?
+            var processID: String?
             if mode == .truoraDI {
                 let key = try await client.createWebKey(TruoraWebKeyRequest(
                     flowID: flowID, country: value("country") ?? "ALL", redirectURL: redirectURL ?? "",
@@ -70,7 +83,7 @@ struct RowCaller: Sendable {
                     phones: value("phone_number").map { [$0] } ?? [], emails: value("email").map { [$0] } ?? []))
                 result.requests["web_keys", default: 0] += 1
                 result.record.link = client.identityLink(key)
-                processID = key.processID
+                processID = key.process
             } else {
                 let phone = value("phone_number") ?? ""
                 let (code, number) = CallingCode.split(phone, country: nil) ?? ("", phone)
@@ -83,17 +96,12 @@ struct RowCaller: Sendable {
                 processID = sent.processID
             }
             result.record.clearError()
-            if let processID {
-                result.record.remoteID = processID
-                result.record.remoteStatus = "pending"
-                result.record.state = .acknowledged
-                // First look after the first backoff step, as for a check: a run with --wait 0s makes none.
-                result.record.nextPoll = Date().timeIntervalSince1970 + nextWait(status: "pending", polls: 0)
-            } else {
-                result.record.state = .final
-                result.record.errorCode = "process_not_named"
-                result.record.errorMessage = StoredMessage.encode(Message(.processNotNamed, account))
-            }
+            // Without a process id the process is found later among the flow's, by the row's account.
+            result.record.remoteID = processID
+            result.record.remoteStatus = "pending"
+            result.record.state = .acknowledged
+            // First look after the first backoff step, as for a check: a run with --wait 0s makes none.
+            result.record.nextPoll = Date().timeIntervalSince1970 + nextWait(status: "pending", polls: 0)
         } catch {
             result.failure = error
             record(error, in: &result.record)
@@ -136,7 +144,7 @@ struct RowCaller: Sendable {
                 apply(check, to: &result.record, now: Date().timeIntervalSince1970)
                 return result
             } catch {
-                if error.kind == .ambiguous || error.kind == .decoding, lookups < Self.lookupsAfterNoAnswer {
+                if [.ambiguous, .decoding, .unexpectedAnswer].contains(error.kind), lookups < Self.lookupsAfterNoAnswer {
                     lookups += 1
                     result.record.attempts += 1
                     continue
@@ -145,6 +153,19 @@ struct RowCaller: Sendable {
                 record(error, in: &result.record)
                 return result
             }
+        }
+    }
+
+    /// Puts a Workflow Studio export record on a row: final once Trulioo decided (accepted or
+    /// declined); otherwise looked at again in an hour.
+    func apply(_ export: TruliooClientRecord, to record: inout LedgerRecord, now: Double) {
+        if let status = export.status, !status.isEmpty { record.remoteStatus = status }
+        if export.isCompleted(flowID: flowID), record.step != "end" { record.step = "end" }
+        if ["ACCEPTED", "DECLINED"].contains(record.remoteStatus ?? "") {
+            record.state = .final
+            record.nextPoll = nil
+        } else {
+            record.nextPoll = now + 3_600
         }
     }
 
@@ -182,9 +203,116 @@ struct RowCaller: Sendable {
             record.state = .unknown
             record.errorCode = "outcome_unknown"
             record.errorMessage = StoredMessage.encode(message)
+        case .unexpectedAnswer:
+            record.fail(error.stableCode, Message(.answerUnexpected, error.operation, error.message))
         default:
             record.fail(error.stableCode, message)
         }
+    }
+
+    /// Trulioo Workflow Studio: starts a session (or, for a row whose last call went unanswered,
+    /// looks at where its session is), then fills and submits each form step the row can fill, and
+    /// stops at a step that needs the person, the end, or a service still pending. The row is then
+    /// acknowledged with its session and the step it waits at; the export API gives the result later.
+    private func workflowStudio(_ call: RowCall) async -> RowCallResult {
+        var result = RowCallResult(record: call.record)
+        guard let client = providers.trulioo, let flowID else {
+            result.record.fail("provider_request_invalid", Message(.noTruliooClient))
+            return result
+        }
+        var inputs: [String: String] = [:]
+        for input in call.inputs where inputs[input.name] == nil { inputs[input.name] = input.value }
+        // A row that cannot fill the first step's required elements makes no call at all.
+        if call.record.remoteID == nil, let first = firstStep, let element = mapping.fill(first, from: inputs).missing.first {
+            result.record.fail("input_missing", column: "", message: StoredMessage.encode(
+                Message(.elementUnfilled, element.name ?? element.id)))
+            return result
+        }
+        var step: TruliooStep
+        var session = call.record.remoteID
+        do {
+            if let known = session, !call.signedURLOnly {
+                step = try await client.currentStep(flowID: flowID, session: known)
+                result.requests["step_looks", default: 0] += 1
+            } else if let known = session {
+                step = TruliooStep(type: result.record.step)
+                session = known
+            } else {
+                let started = try await client.startSession(flowID: flowID)
+                result.requests["sessions", default: 0] += 1
+                session = started.id
+                result.record.remoteID = started.id
+                checkpoint(result.record)
+                step = started.step
+            }
+        } catch {
+            result.failure = error
+            record(error, in: &result.record)
+            return result
+        }
+        guard let session else { return result }
+        if !call.signedURLOnly {
+            var submits = 0, pendingLooks = 0, lookedAfterLoss = 0
+            walk: while submits < Self.maxSteps {
+                do {
+                    switch step.kind {
+                    case .form:
+                        let fill = mapping.fill(step, from: inputs)
+                        // A step with a required element no column fills, or nothing to fill, waits for the person.
+                        guard fill.missing.isEmpty, !fill.values.isEmpty else { break walk }
+                        do {
+                            step = try await client.submit(flowID: flowID, session: session, values: fill.values)
+                            submits += 1
+                            result.requests["submits", default: 0] += 1
+                        } catch where [.ambiguous, .decoding].contains(error.kind) && lookedAfterLoss < 2 {
+                            // The submit may have been taken: look where the session is instead of sending it again.
+                            lookedAfterLoss += 1
+                            step = try await client.currentStep(flowID: flowID, session: session)
+                            result.requests["step_looks", default: 0] += 1
+                        }
+                    case .pending:
+                        guard pendingLooks < Self.pendingLooks else { break walk }
+                        try? await Task.sleep(for: pollBase * (1 << pendingLooks))
+                        pendingLooks += 1
+                        step = try await client.currentStep(flowID: flowID, session: session)
+                        result.requests["step_looks", default: 0] += 1
+                    case .end, .person:
+                        break walk
+                    }
+                } catch {
+                    result.failure = error
+                    result.record.step = step.label
+                    record(error, in: &result.record)
+                    if result.record.state == .unknown {
+                        result.record.errorMessage = StoredMessage.encode(Message(.sessionOutcomeUnknown, session))
+                    }
+                    return result
+                }
+            }
+            result.record.step = step.label
+            result.record.state = .acknowledged
+            result.record.clearError()
+            if submits > 0 || result.record.remoteStatus == nil {
+                result.record.remoteStatus = submits > 0 ? "IN_PROGRESS" : "NOT_STARTED"
+            }
+            // A flow that ran to its end has its decision already: one look at the export record.
+            if step.kind == .end, let record = try? await client.exportClient(session) {
+                result.requests["export_looks", default: 0] += 1
+                apply(record, to: &result.record, now: Date().timeIntervalSince1970)
+            }
+        }
+        guard signedURL else { return result }
+        do {
+            result.record.link = try await client.signedURL(flowID: flowID, session: session)
+            result.requests["signed_urls", default: 0] += 1
+            result.record.clearError()
+        } catch {
+            result.failure = error
+            // The session exists; the next run asks for the link again.
+            result.record.errorCode = error.stableCode
+            result.record.errorMessage = StoredMessage.encode(Message(.signedURLFailed, error.message))
+        }
+        return result
     }
 
     private func trulioo(_ call: RowCall) async -> RowCallResult {

@@ -9,6 +9,8 @@ public struct RunResult: Sendable {
     public var summary: RunSummary
     public var summaryPath: String
     public var stopReason: StopReason?
+    /// Trulioo Workflow Studio: the flow's first step, element by element, against the file's columns.
+    public var flowTable: [TruliooFlowMapping.Line]?
 
     /// DESIGN's exit code for this run: 0 when every row is ok (a dry run: when every row is
     /// valid), 2 when some are not, 69/75/77 when the run stopped early, 130 when interrupted.
@@ -48,10 +50,50 @@ public struct RunEngine: Sendable {
         self.observe = observe
     }
 
-    var caller: RowCaller {
-        RowCaller(mode: configuration.mode, providers: providers, flowID: configuration.flowID,
-                  signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
-                  outboundID: configuration.outboundID, pollBase: configuration.pollBase)
+    var caller: RowCaller { caller(firstStep: nil) }
+
+    func caller(firstStep: TruliooStep?) -> RowCaller {
+        let ledger = self.ledger
+        return RowCaller(mode: configuration.mode, providers: providers, flowID: configuration.flowID,
+                         signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
+                         outboundID: configuration.outboundID, pollBase: configuration.pollBase,
+                         truliooAPI: configuration.truliooAPI, mapping: configuration.truliooMapping,
+                         firstStep: firstStep, checkpoint: { record in try? ledger.save([record]) })
+    }
+
+    /// Trulioo Workflow Studio, before the first row: one session start reads the flow's first step
+    /// (Trulioo answers it for a new, empty session), and a required element that no column or
+    /// constant of the file fills stops the run before any submit. Nil for other modes, or when
+    /// there is no client to ask (a dry run without credentials).
+    func readFlow(_ file: FileValidation) async throws(PipelineError) -> (TruliooStep, [TruliooFlowMapping.Line])? {
+        guard configuration.mode == .trulioo, configuration.truliooAPI == .workflowStudio,
+            let client = providers.trulioo, let flowID = configuration.flowID
+        else { return nil }
+        let session: TruliooSession
+        do {
+            session = try await client.startSession(flowID: flowID)
+        } catch {
+            throw PipelineError(error.stableCode, "the Trulioo flow's first step cannot be read: \(error.description)",
+                                file: file.path)
+        }
+        var columns: [String: String] = [:]
+        for match in file.mapping.matches {
+            let input = String(match.input.split(separator: ".").first ?? Substring(match.input))
+            if columns[input] == nil { columns[input] = match.column }
+        }
+        var constants = Set(file.settings.constants.keys)
+        if file.settings.country != nil { constants.insert("address_country") }
+        let table = configuration.truliooMapping.table(session.step, columns: columns, constants: constants)
+        let unfilled = table.filter { $0.required && $0.source == nil }
+        if !unfilled.isEmpty, !configuration.dryRun {
+            let names = unfilled.map { "'\($0.element)'" }.joined(separator: ", ")
+            throw PipelineError(
+                PipelineError.usage,
+                "the Trulioo flow's first step requires \(names), which no column or constant fills; map a column "
+                    + "to it (--map COLUMN=INPUT, or trulioo: fields: {INPUT: ELEMENT NAME} in the job file); "
+                    + "nothing was submitted", file: file.path)
+        }
+        return (session.step, table)
     }
 
     public func run(input: String) async throws(PipelineError) -> RunResult {
@@ -83,6 +125,7 @@ public struct RunEngine: Sendable {
                 throw PipelineError.from(error, file: input)
             }
         }
+        let flow = try await readFlow(file)
         let mode = configuration.mode.rawValue
         let fileID = try ledger.registerFile(sha256: sha256, path: input)
         var plan = ReportPlan(
@@ -94,13 +137,16 @@ public struct RunEngine: Sendable {
             startedAt: started, requests: [:], wouldBill: [:],
             followUps: followUps(file))
         plan.language = configuration.language ?? Language.forCountry(configuration.settings.country)
+        plan.flowID = configuration.flowID
+        if configuration.mode == .trulioo { plan.truliooAPI = configuration.truliooAPI.rawValue }
         if configLooks > 0 { plan.requests["config_looks"] = configLooks }
+        if flow != nil { plan.requests["flow_looks"] = 1 }
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
         if configuration.mode == .truoraBatch, !configuration.dryRun {
             try await sendBatches(file, fileID: fileID, runID: runID, total: total, plan: &plan)
         } else {
-            try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan)
+            try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan, firstStep: flow?.0)
         }
         let deadline = ContinuousClock.now + configuration.wait
 
@@ -140,8 +186,10 @@ public struct RunEngine: Sendable {
         }
         plan.finishedAt = Date()
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
-        return try writeOutputs(plan: plan, fileID: fileID, runID: runID,
-                                warnings: file.readWarnings + (plan.warnings ?? []), stopReason: control.stopReason)
+        var result = try writeOutputs(plan: plan, fileID: fileID, runID: runID,
+                                      warnings: file.readWarnings + (plan.warnings ?? []), stopReason: control.stopReason)
+        result.flowTable = flow?.1
+        return result
     }
 
     /// The account's custom types by country, from Truora's `/v1/config`, when the run may use one
@@ -243,12 +291,12 @@ public struct RunEngine: Sendable {
 
     /// Takes the rows one by one, records the failed ones and sends the valid ones, at most
     /// `concurrency` at once; every call's `sent` mark is committed before the call starts.
-    private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan)
-        async throws(PipelineError)
+    private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan,
+                      firstStep: TruliooStep?) async throws(PipelineError)
     {
         let rows: ValidatedRows
         do { rows = try file.rows(seen: ledger.seenKeys()) } catch { throw PipelineError.from(error, file: file.path) }
-        let caller = self.caller
+        let caller = self.caller(firstStep: firstStep)
         let concurrency = max(1, configuration.concurrency)
         // Refill in groups, so one transaction carries several answers and several new `sent` marks.
         let slack = configuration.rate == nil ? max(1, concurrency / 16) : 1
@@ -494,6 +542,7 @@ public struct RunEngine: Sendable {
         var record = LedgerRecord(fileID: fileID, mode: mode.rawValue, sourceRow: row, inputHash: hash, state: .sent,
                                   runID: runID)
         var signedURLOnly = false
+        let workflowStudio = mode == .trulioo && configuration.truliooAPI == .workflowStudio
         if let existing, existing.inputHash == hash {
             record = existing
             switch existing.state {
@@ -503,6 +552,11 @@ public struct RunEngine: Sendable {
                 // Never a second check or user state: at most the signed URL that is still missing.
                 guard mode == .trulioo, configuration.signedURL, existing.link == nil else { return nil }
                 signedURLOnly = true
+            case .sent where workflowStudio, .unknown where workflowStudio:
+                // A session whose submit went unanswered is looked at, never submitted blindly again;
+                // a session start that never answered made at most an empty session, so another is started.
+                record.errorCode = nil
+                record.errorMessage = nil
             case .sent, .unknown:
                 if mode == .trulioo || mode.startsProcess {
                     // The init, link or message may have arrived; it is never sent blindly again.
@@ -536,7 +590,8 @@ public struct RunEngine: Sendable {
     private func billableKinds(_ call: RowCall) -> [String] {
         switch configuration.mode {
         case .trulioo:
-            return (call.signedURLOnly ? [] : ["inits"]) + (configuration.signedURL ? ["signed_urls"] : [])
+            let start = configuration.truliooAPI == .workflowStudio ? "sessions" : "inits"
+            return (call.signedURLOnly ? [] : [start]) + (configuration.signedURL ? ["signed_urls"] : [])
         case .truoraChecks, .truoraBatch:
             return ["checks"]
         case .truoraDI:

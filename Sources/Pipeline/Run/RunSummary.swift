@@ -19,6 +19,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var scores: [String: Int]
     /// truora-di and truora-whatsapp: finished processes by status (`failure: REASON`).
     public var processes: [String: Int]?
+    /// truora-di and truora-whatsapp: rows whose process is known (`matched`) and still `waiting`.
+    public var processMatching: [String: Int]?
     /// Provider requests made, by kind.
     public var requests: [String: Int]
     /// The requests that cost money: checks created, Trulioo inits, web keys, WhatsApp messages.
@@ -39,10 +41,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
         case report, stopped, warnings
         case dryRun = "dry_run", rowsRead = "rows_read", byCode = "by_code", billableRequests = "billable_requests"
         case wouldBill = "would_bill", durationSeconds = "duration_seconds", errorsFile = "errors_file"
+        case processMatching = "process_matching"
     }
 
     /// Kinds of request that are billed.
-    static let billableKinds: Set<String> = ["checks_created", "inits", "web_keys", "messages"]
+    static let billableKinds: Set<String> = ["checks_created", "inits", "sessions", "web_keys", "messages"]
 
     init(plan: ReportPlan, counts: ReportCounts, stopped: StopReason?, warnings: [String], errorsWritten: Bool) {
         let finished = plan.finishedAt ?? Date()
@@ -60,6 +63,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
         byCode = counts.byCode
         scores = counts.scores
         processes = counts.processes
+        processMatching = counts.processMatching
         requests = plan.requests
         billableRequests = plan.requests.filter { Self.billableKinds.contains($0.key) }.values.reduce(0, +)
         wouldBill = plan.wouldBill

@@ -2,6 +2,7 @@ import ArgumentParser
 import CheckInputs
 import Foundation
 import Pipeline
+import ProviderAPI
 import Spreadsheet
 
 /// `idbatch run`: every valid row submitted exactly once, results merged into a report.
@@ -13,8 +14,9 @@ struct RunCommand: AsyncParsableCommand {
             Maps and validates every row, then sends each valid row (truora-checks: one check per row, \
             then looks for its result until --wait runs out; truora-batch: Truora's batch upload, rows in \
             batches of --batch-size per country and type, each created, uploaded as xlsx, started, and its \
-            report merged back onto the rows; trulioo: one init per row, and a signed URL with \
-            --signed-url; truora-di: a Digital Identity web key per row, whose verification link goes in \
+            report merged back onto the rows; trulioo: one Workflow Studio session per row, filled \
+            step by step from the row until a step needs the person (DocV, an element no column fills) or \
+            the flow ends, and a signed URL with --signed-url; truora-di: a Digital Identity web key per row, whose verification link goes in \
             verification_url; truora-whatsapp: one approved outbound WhatsApp message per row, which starts \
             the flow when the person accepts). A ledger in --state records every row and batch before and after its calls, so \
             running the same file again resumes: no row that has a check or a user state is sent again, and \
@@ -104,6 +106,10 @@ struct RunCommand: AsyncParsableCommand {
                                valueName: "ID"))
     var outboundID: String?
 
+    @Option(help: ArgumentHelp("trulioo: workflow-studio (Trulioo's documented routes; the default) or platform-v2 (the seed's /customer/v2 routes) (default: the job file's trulioo: api).",
+                               valueName: "API"))
+    var truliooAPI: TruliooAPI?
+
     @OptionGroup var inputOptions: InputOptions
 
     func validate() throws {
@@ -164,6 +170,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.redirectURL = redirectURL ?? configuration.redirectURL
         configuration.outboundID = outboundID ?? configuration.outboundID
         configuration.flowID = flowID ?? configuration.flowID
+        if let truliooAPI { configuration.truliooAPI = truliooAPI }
         // Before connecting: a usage error is named before any credential is looked for.
         if let problem = configuration.setupProblem {
             FileHandleOutput.stderr("idbatch: error: \(problem)\n")
@@ -177,8 +184,16 @@ struct RunCommand: AsyncParsableCommand {
             throw Console.fail(error)
         }
         var connection: ProviderOptions.Connection?
+        let readsFlow = settings.provider == .trulioo && configuration.truliooAPI == .workflowStudio
+        if dryRun, readsFlow {
+            // A dry run reads the flow's first step (a free session start) to show which column fills
+            // each element; without credentials it says so and goes on.
+            connection = try await providerOptions.connect([settings.provider], requireAll: false,
+                                                           truliooAPI: configuration.truliooAPI)
+            configuration.flowID = configuration.flowID ?? connection?.defaultFlowID
+        }
         if !dryRun {
-            connection = try await providerOptions.connect([settings.provider])
+            connection = try await providerOptions.connect([settings.provider], truliooAPI: configuration.truliooAPI)
             configuration.flowID = configuration.flowID ?? connection?.defaultFlowID
             if settings.provider == .trulioo, configuration.flowID == nil {
                 await connection?.close()
@@ -228,6 +243,14 @@ struct RunCommand: AsyncParsableCommand {
         let summary = result.summary
         for warning in summary.warnings { Console.warning("\(summary.file): \(warning)") }
         var lines = ["\(summary.file): \(summary.accounting) (\(Console.clock(summary.durationSeconds)))"]
+        if let table = result.flowTable {
+            lines.append("  the Trulioo flow's first step, element by element:")
+            lines += flowTableLines(table).map { "    " + $0 }
+        }
+        if let matching = summary.processMatching {
+            lines.append("  processes: \(matching["matched"] ?? 0) row(s) matched to a process, "
+                         + "\(matching["waiting"] ?? 0) still waiting for the person to start")
+        }
         if summary.dryRun {
             let bill = summary.wouldBill.sorted { $0.key < $1.key }.map { "\($1) \($0)" }.joined(separator: ", ")
             lines.append("  dry run: nothing was sent; billable requests a run would make: \(bill.isEmpty ? "none" : bill)")
@@ -248,5 +271,23 @@ struct RunCommand: AsyncParsableCommand {
         for line in lines { Console.note(line) }
     }
 }
+
+extension RunCommand {
+    /// The element-to-column table: each element, whether it is required, the input and column
+    /// (or constant) that fills it, or what is missing.
+    static func flowTableLines(_ table: [TruliooFlowMapping.Line]) -> [String] {
+        let width = min(32, table.map(\.element.count).max() ?? 0)
+        return table.map { line in
+            let name = line.element.padding(toLength: max(width, line.element.count), withPad: " ", startingAt: 0)
+            let need = line.required ? "required" : "optional"
+            guard let input = line.input else { return "\(name)  \(need)  no input matches (trulioo: fields: in the job file)" }
+            let how = line.how.map { " by \($0.rawValue)" } ?? ""
+            guard let source = line.source else { return "\(name)  \(need)  \(input)\(how), but no column holds it" }
+            return "\(name)  \(need)  \(input)\(how) <- \(source == "constant" ? "constant" : "column '\(source)'")"
+        }
+    }
+}
+
+extension TruliooAPI: ExpressibleByArgument {}
 
 extension JobFile.ReportFormat: ExpressibleByArgument {}

@@ -113,7 +113,8 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let ledger = try providerOptions.ledger()
         let modes = Set(sweepJobs.map(\.configuration.mode))
-        let connection = try await providerOptions.connect(modes)
+        let truliooAPI = sweepJobs.first { $0.configuration.mode == .trulioo }?.configuration.truliooAPI ?? .workflowStudio
+        let connection = try await providerOptions.connect(modes, truliooAPI: truliooAPI)
         for index in sweepJobs.indices where sweepJobs[index].configuration.mode == .trulioo {
             sweepJobs[index].configuration.flowID = sweepJobs[index].configuration.flowID ?? connection.defaultFlowID
         }

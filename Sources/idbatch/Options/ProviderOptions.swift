@@ -49,13 +49,18 @@ struct ProviderOptions: ParsableArguments {
     /// The clients for `modes`, and what to do when the run is over. Without `--sandbox` the
     /// credentials come from the environment: a missing one exits 77 before any call, naming it.
     /// With `requireAll` false (collect), a provider without credentials is left out with a warning.
-    func connect(_ modes: Set<Provider>, requireAll: Bool = true) async throws -> Connection {
+    func connect(_ modes: Set<Provider>, requireAll: Bool = true, truliooAPI: TruliooAPI = .workflowStudio)
+        async throws -> Connection
+    {
         let transport = HTTP1Transport(connectionsPerHost: concurrency)
         var connection = Connection(transport: transport)
         let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
         if sandbox {
             var configuration = SandboxConfiguration()
             configuration.speed = sandboxSpeed
+            // The in-process sandbox answers only what the providers document, unless the run asks
+            // for the seed's Trulioo routes, which only the lenient sandbox serves.
+            configuration.strict = !(modes.contains(.trulioo) && truliooAPI == .platformV2)
             if let sandboxFaults { configuration.faults = try FaultPlan(parsing: sandboxFaults) }
             if let sandboxLatency, let latency = SandboxConfiguration.Latency(parsing: sandboxLatency) {
                 configuration.latency = latency
@@ -74,7 +79,7 @@ struct ProviderOptions: ParsableArguments {
             connection.providers.trulioo = TruliooClient(
                 configuration: TruliooConfiguration(
                     clientID: configuration.truliooClientID, clientSecret: configuration.truliooClientSecret,
-                    baseURL: running.baseURL, retry: retry),
+                    baseURL: running.baseURL, api: truliooAPI, retry: retry),
                 transport: transport)
             connection.defaultFlowID = Sandbox.truliooFlowID
             return connection
@@ -91,8 +96,8 @@ struct ProviderOptions: ParsableArguments {
             }
             if modes.contains(.trulioo) {
                 do {
-                    connection.providers.trulioo = TruliooClient(configuration: try environment.trulioo(retry: retry),
-                                                                 transport: transport)
+                    connection.providers.trulioo = TruliooClient(
+                        configuration: try environment.trulioo(api: truliooAPI, retry: retry), transport: transport)
                 } catch where !requireAll {
                     Console.warning("Trulioo rows are not looked at: \(error.reason)")
                 }
