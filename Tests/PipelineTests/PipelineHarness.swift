@@ -14,12 +14,14 @@ struct PipelineHarness {
     var sandbox: Sandbox { running.sandbox }
     var state: String { folder + "/state" }
 
-    static func with(speed: Double = 600, faults: String? = nil,
+    /// The sandbox is strict unless `strict` is false (the seed's Trulioo routes need the lenient one).
+    static func with(speed: Double = 600, faults: String? = nil, strict: Bool = true,
                      sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
                      _ body: (PipelineHarness) async throws -> Void) async throws
     {
         var configuration = SandboxConfiguration()
         configuration.speed = speed
+        configuration.strict = strict
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()

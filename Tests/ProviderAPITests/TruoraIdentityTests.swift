@@ -1,6 +1,6 @@
 import Foundation
 import ProviderAPI
-import Sandbox
+@testable import Sandbox
 import Testing
 
 @Suite("Truora Digital Identity and WhatsApp through the client")
@@ -13,8 +13,11 @@ struct TruoraIdentityTests {
         // Ten sandbox years: pending throughout the test.
         try await Harness.with({ $0.processDuration = 315_360_000 }) { h in
             let key = try await h.truora.createWebKey(request)
-            let processID = try #require(key.processID)
-            #expect(key.accountID == "cliente-7")
+            // The answer names no process; the key's own claims do.
+            #expect(key.processID == nil && key.accountID == nil)
+            let processID = try #require(key.process)
+            let page = try await h.truora.listProcesses(flowID: "IPFabc123")
+            #expect(page.processes.map(\.processID) == [processID] && page.processes.first?.accountID == "cliente-7")
             let link = h.truora.identityLink(key)
             #expect(link.hasPrefix(h.baseURL + "/identity/?token="))
             #expect(try await h.get(link).status == 200)
@@ -28,7 +31,7 @@ struct TruoraIdentityTests {
             }
         }
         try await Harness.with({ $0.processDuration = 1 }) { h in
-            let processID = try #require(try await h.truora.createWebKey(request).processID)
+            let processID = try #require(try await h.truora.createWebKey(request).process)
             var done = try await h.truora.processResult(processID)
             let deadline = ContinuousClock.now + .seconds(10)
             while !done.isFinished, ContinuousClock.now < deadline {
@@ -41,9 +44,36 @@ struct TruoraIdentityTests {
         }
     }
 
+    @Test("the process list is read in whatever plausible shape it comes: bare, under a key, with a next page")
+    func processPages() throws {
+        let entry = #"{"process_id":"IDP1","account_id":"a-1","flow_id":"IPF1","status":"success","creation_date":"2026-01-02T03:04:05Z"}"#
+        let forms = ["[\(entry)]", #"{"processes":[\#(entry)],"next":"/v1/processes?start_key=IDP1"}"#,
+                     #"{"data":[\#(entry)]}"#, #"{"count":1,"whatever":[\#(entry)],"start_key":"IDP1"}"#]
+        for form in forms {
+            let page = try JSONDecoder().decode(TruoraProcessPage.self, from: Data(form.utf8))
+            #expect(page.processes == [TruoraProcessPage.Entry(
+                processID: "IDP1", accountID: "a-1", flowID: "IPF1", status: "success",
+                creationDate: Timestamp(parsing: "2026-01-02T03:04:05Z"))], "\(form)")
+        }
+        #expect(try JSONDecoder().decode(TruoraProcessPage.self, from: Data(forms[1].utf8)).nextStartKey == "IDP1")
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TruoraProcessPage.self, from: Data(#"{"message":"no"}"#.utf8))
+        }
+        // A send's answer: whatever id it carries is kept; an empty one is still a sent message.
+        #expect(TruoraOutboundSent(answer: Array(#"{"message_id":"MSG1"}"#.utf8)).messageID == "MSG1")
+        #expect(TruoraOutboundSent(answer: []).processID == nil)
+        // A key whose claims hold additional_data as a string of JSON, or as an object.
+        func jwt(_ claims: String) -> String { "e30." + Base64URL.encode(Array(claims.utf8)) + ".sig" }
+        #expect(TruoraWebKey(apiKey: jwt(#"{"additional_data":"{\"process_id\":\"IDP9\"}"}"#)).process == "IDP9")
+        #expect(TruoraWebKey(apiKey: jwt(#"{"additional_data":{"process_id":"IDP8"}}"#)).process == "IDP8")
+        #expect(TruoraWebKey(apiKey: jwt(#"{"additional_data":"{}"}"#)).process == nil)
+        #expect(TruoraWebKey(apiKey: "not-a-jwt", processID: "IDP7").process == "IDP7")
+    }
+
     @Test("the hosts: production's by default, the base URL's for a sandbox, and each overridable")
     func hosts() {
         let production = TruoraConfiguration(apiKey: "k")
+        #expect(production.identityAPIBaseURL == "https://api.identity.truora.com")
         #expect(production.batchBaseURL == "https://api.account.truora.com")
         #expect(production.connectBaseURL == "https://api.connect.truora.com")
         #expect(production.identityURL == "https://identity.truora.com")
@@ -67,8 +97,10 @@ struct TruoraIdentityTests {
             let sent = try await h.truora.sendOutbound(TruoraOutboundSend(
                 outboundID: created.outboundID, flowID: "IPFabc123", phoneNumber: "3001234560", countryCode: "+57",
                 userAuthorized: true, variables: [("name", "Ana")]))
-            #expect(sent.processID?.hasPrefix("IDP") == true && sent.status == "sent")
-            let campaign = try await h.truora.cancelCampaign(try #require(sent.campaignID))
+            // Sent: the answer's shape is not public and names no process here.
+            #expect(sent.processID == nil)
+            let campaignID = await h.sandbox.identity.campaign(for: created.outboundID)
+            let campaign = try await h.truora.cancelCampaign(campaignID)
             #expect(campaign.status == "canceled")
             let inbound = try await h.truora.createInbound(TruoraInbound(
                 flowID: "IPFabc123", inboundMessage: "Hola Truora", wabaPhoneNumber: "573170000000"))

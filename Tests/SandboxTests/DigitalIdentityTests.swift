@@ -1,7 +1,12 @@
 import Foundation
 import ProviderAPI
-import Sandbox
+@testable import Sandbox
 import Testing
+
+/// The process a web key answer's JWT names in its `additional_data` claim (a string of JSON).
+func keyProcess(_ answer: [String: JSONValue]) -> String? {
+    answer["api_key"]?.string.flatMap { TruoraWebKey.keyClaims($0)?["process_id"]?.string }
+}
 
 @Suite("Digital Identity in the sandbox: web keys, the page a link opens, process results")
 struct DigitalIdentityTests {
@@ -17,15 +22,20 @@ struct DigitalIdentityTests {
         return try await http.truora("POST", "/v1/api-keys", form: form + extra)
     }
 
-    @Test("a web key names its account and process; the link's page opens; the result is pending, then success")
+    @Test("a web key answers {api_key, message} only; its JWT names the process; the link's page opens; the result is pending, then success")
     func lifecycle() async throws {
         // A process that cannot end during the test (ten sandbox years) is pending...
         try await SandboxHTTP.with({ $0.processDuration = 315_360_000 }) { http in
             let answer = try JSON.object(try await key(http, account: "cliente-001", phone: "+573001234560"))
+            #expect(Set(answer.keys) == ["api_key", "message"])
             let token = try #require(answer["api_key"]?.string)
-            let process = try #require(answer["process_id"]?.string)
-            #expect(answer["account_id"]?.string == "cliente-001")
+            let process = try #require(keyProcess(answer))
+            #expect(TruoraWebKey.keyClaims(token)?["flow_id"]?.string == Self.flow)
             #expect(process.hasPrefix("IDP"))
+            // The account's processes, listed on the identity API: this one, with its account.
+            let list = try JSON.object(try await http.truora("GET", "/v1/processes?flow_id=\(Self.flow)"))
+            let entry = try #require(list["processes"]?.array?.first)
+            #expect(entry["process_id"]?.string == process && entry["account_id"]?.string == "cliente-001")
             #expect(try await http.send("GET", "/identity/?token=\(token)").status == 200)
             #expect(try await http.send("GET", "/identity/?token=forged").status == 401)
             let pending = try JSON.object(try await http.truora("GET", "/v1/processes/\(process)/result"))
@@ -35,7 +45,7 @@ struct DigitalIdentityTests {
         // ...and one that ends after a sandbox second is soon over.
         try await SandboxHTTP.with({ $0.processDuration = 1 }) { http in
             let answer = try JSON.object(try await key(http, account: "cliente-001", phone: "+573001234560"))
-            let process = try #require(answer["process_id"]?.string)
+            let process = try #require(keyProcess(answer))
             var done: [String: JSONValue] = [:]
             let deadline = ContinuousClock.now + .seconds(10)
             repeat {
@@ -53,12 +63,12 @@ struct DigitalIdentityTests {
             var processes: [(String, String)] = []
             for reason in TruoraProcessResult.declinedReasons {
                 let answer = try JSON.object(try await key(http, account: "test-\(reason)"))
-                processes.append((reason, try #require(answer["process_id"]?.string)))
+                processes.append((reason, try #require(keyProcess(answer))))
             }
             var byDigit: [String: String] = [:]
             for digit in ["7", "8", "9", "0"] {
                 let answer = try JSON.object(try await key(http, phone: "+57300123456\(digit)"))
-                byDigit[digit] = answer["process_id"]?.string
+                byDigit[digit] = keyProcess(answer)
             }
             try await Task.sleep(for: .milliseconds(50))
             for (reason, id) in processes {
@@ -106,18 +116,27 @@ struct WhatsAppTests {
     static let send = [("user_authorized", "true"), ("country_code", "+57"), ("phone_number", "3001234560"),
                        ("flow_id", "IPFa1b2c3")]
 
-    @Test("an outbound the sandbox has not seen is approved: a send starts a process in a campaign")
+    /// `POST /v1/whatsapp/outbounds/send` with the outbound in the form, as clients of the real service send.
+    static func sendPath(_ http: SandboxHTTP, _ outbound: String, _ form: [(String, String)]) async throws
+        -> WireResponse
+    {
+        try await http.truora("POST", "/v1/whatsapp/outbounds/send", form: [("outbound_id", outbound)] + form)
+    }
+
+    @Test("an outbound the sandbox has not seen is approved: a send starts a process, found by its account")
     func unseenOutbound() async throws {
         try await SandboxHTTP.with({ $0.processDuration = 36_000 }) { http in
-            let answer = try await http.truora("POST", "/v1/whatsapp/outbounds/OTBfromdashboard/send",
-                                               form: Self.send + [("var.name", "Ana")])
-            #expect(answer.status == 201)
-            let sent = try JSON.object(answer)
-            #expect(sent["process_id"]?.string?.hasPrefix("IDP") == true)
-            let campaign = try #require(sent["campaign_id"]?.string)
+            let answer = try await Self.sendPath(http, "OTBfromdashboard",
+                                                 Self.send + [("var.name", "Ana"), ("account_id", "cliente-wa")])
+            #expect(answer.status == 200)
+            #expect(try JSON.object(answer)["process_id"] == nil)
+            let list = try JSON.object(try await http.truora("GET", "/v1/processes"))
+            let entry = try #require(list["processes"]?.array?.first { $0["account_id"]?.string == "cliente-wa" })
+            let process = try #require(entry["process_id"]?.string)
+            // The campaign is the dashboard's; the sandbox's own record of it stands in here.
+            let campaign = await http.running.sandbox.identity.campaign(for: "OTBfromdashboard")
             let cancel = try JSON.object(try await http.truora("POST", "/v1/whatsapp/campaigns/\(campaign)/cancel"))
             #expect(cancel["status"]?.string == "canceled" && cancel["canceled_processes"] == .number(1))
-            let process = sent["process_id"]!.string!
             let result = try JSON.object(try await http.truora("GET", "/v1/processes/\(process)/result"))
             #expect(result["status"]?.string == "failure" && result["declined_reason"]?.string == "not_used")
             #expect(try await http.truora("POST", "/v1/whatsapp/campaigns/CMPmissing/cancel").status == 404)
@@ -129,7 +148,7 @@ struct WhatsAppTests {
         try await SandboxHTTP.with { http in
             func sendStatus(_ outbound: String, replacing name: String, with value: String) async throws -> Int {
                 let form = Self.send.filter { $0.0 != name } + [(name, value)]
-                return try await http.truora("POST", "/v1/whatsapp/outbounds/\(outbound)/send", form: form).status
+                return try await Self.sendPath(http, outbound, form).status
             }
             let refused1 = try await sendStatus("OTBx1", replacing: "user_authorized", with: "false")
             #expect(refused1 == 400)
@@ -162,7 +181,7 @@ struct WhatsAppTests {
                                                                  form: form + [("var.name", "Ana")]))
             let id = try #require(created["outbound_id"]?.string)
             #expect(created["status"]?.string == "PENDING")
-            let early = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send + [("var.name", "Ana")])
+            let early = try await Self.sendPath(http, id, Self.send + [("var.name", "Ana")])
             #expect(early.status == 400)
             #expect(try JSON.object(early)["message"]?.string?.contains("PENDING") == true)
             let updated = try await http.truora("PUT", "/v1/whatsapp/outbounds/\(id)", form: form + [("var.name", "Eva")])
@@ -178,11 +197,11 @@ struct WhatsAppTests {
                                                                  form: Self.outboundForm + [("var.name", "Ana")]))
             let id = try #require(created["outbound_id"]?.string)
             #expect(try JSON.object(try await http.truora("GET", "/v1/whatsapp/outbounds/\(id)"))["status"]?.string == "APPROVED")
-            let missingVariable = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send)
+            let missingVariable = try await Self.sendPath(http, id, Self.send)
             #expect(missingVariable.status == 400)
             #expect(try JSON.object(missingVariable)["message"]?.string?.contains("var.name") == true)
-            let sent = try await http.truora("POST", "/v1/whatsapp/outbounds/\(id)/send", form: Self.send + [("var.name", "Ana")])
-            #expect(sent.status == 201)
+            let sent = try await Self.sendPath(http, id, Self.send + [("var.name", "Ana")])
+            #expect(sent.status == 200)
         }
     }
 

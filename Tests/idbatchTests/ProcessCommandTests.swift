@@ -76,7 +76,10 @@ struct ProcessCommandTests {
              "--flow-id", "IPFonboarding", "--sandbox", "--state", out + "/state", "--out", out, "--json"])
         #expect(run.exitCode == 2, "\(run.stderr)")
         let rows = try SheetTable.rows(out + "/mensajes.report.csv")
-        #expect(rows[0]["process_id"]?.hasPrefix("IDP") == true && rows[0]["idbatch_status"] == "pending")
+        // Truora's send answer names no process: the row waits until its process is found by account.
+        #expect(rows[0]["process_id"] == "" && rows[0]["idbatch_status"] == "pending")
+        #expect(rows[0]["idbatch_error_code"] == "process_waiting" && rows[0]["account_id"]?.hasPrefix("idbatch-") == true)
+        #expect(run.stdout.contains("\"process_matching\""))
         #expect(rows[1]["idbatch_error_code"] == "consent_refused")
     }
 }

@@ -125,7 +125,8 @@ public struct RunEngine: Sendable {
                 throw PipelineError.from(error, file: input)
             }
         }
-        let flow = try await readFlow(file)
+        // A dry run shows the flow's table at once; a run reads the flow just before its first row is sent.
+        let dryFlow = configuration.dryRun ? try await readFlow(file) : nil
         let mode = configuration.mode.rawValue
         let fileID = try ledger.registerFile(sha256: sha256, path: input)
         var plan = ReportPlan(
@@ -140,13 +141,14 @@ public struct RunEngine: Sendable {
         plan.flowID = configuration.flowID
         if configuration.mode == .trulioo { plan.truliooAPI = configuration.truliooAPI.rawValue }
         if configLooks > 0 { plan.requests["config_looks"] = configLooks }
-        if flow != nil { plan.requests["flow_looks"] = 1 }
+        if dryFlow != nil { plan.requests["flow_looks"] = 1 }
+        var flowTable = dryFlow?.1
         let runID = try ledger.beginRun(fileID: fileID, mode: mode, plan: plan.json())
 
         if configuration.mode == .truoraBatch, !configuration.dryRun {
             try await sendBatches(file, fileID: fileID, runID: runID, total: total, plan: &plan)
         } else {
-            try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan, firstStep: flow?.0)
+            flowTable = try await send(file, fileID: fileID, runID: runID, total: total, plan: &plan) ?? flowTable
         }
         let deadline = ContinuousClock.now + configuration.wait
 
@@ -188,7 +190,7 @@ public struct RunEngine: Sendable {
         observe(progress(input, .writing, done: 0, total: nil, since: .now))
         var result = try writeOutputs(plan: plan, fileID: fileID, runID: runID,
                                       warnings: file.readWarnings + (plan.warnings ?? []), stopReason: control.stopReason)
-        result.flowTable = flow?.1
+        result.flowTable = flowTable
         return result
     }
 
@@ -291,12 +293,14 @@ public struct RunEngine: Sendable {
 
     /// Takes the rows one by one, records the failed ones and sends the valid ones, at most
     /// `concurrency` at once; every call's `sent` mark is committed before the call starts.
-    private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan,
-                      firstStep: TruliooStep?) async throws(PipelineError)
+    /// Returns the Trulioo flow's table when the flow was read (Workflow Studio, some row to send).
+    private func send(_ file: FileValidation, fileID: Int64, runID: Int64, total: Int?, plan: inout ReportPlan)
+        async throws(PipelineError) -> [TruliooFlowMapping.Line]?
     {
         let rows: ValidatedRows
         do { rows = try file.rows(seen: ledger.seenKeys()) } catch { throw PipelineError.from(error, file: file.path) }
-        let caller = self.caller(firstStep: firstStep)
+        var caller = self.caller
+        var flowTable: [TruliooFlowMapping.Line]?
         let concurrency = max(1, configuration.concurrency)
         // Refill in groups, so one transaction carries several answers and several new `sent` marks.
         let slack = configuration.rate == nil ? max(1, concurrency / 16) : 1
@@ -345,8 +349,9 @@ public struct RunEngine: Sendable {
             func launch() throws(PipelineError) {
                 try ledger.save(writes + batch.map(\.record))
                 writes.removeAll(keepingCapacity: true)
+                let current = caller
                 for call in batch {
-                    group.addTask { await caller.call(call) }
+                    group.addTask { await current.call(call) }
                     inFlight += 1
                 }
                 batch.removeAll(keepingCapacity: true)
@@ -369,6 +374,11 @@ public struct RunEngine: Sendable {
                             if !healthChecked {
                                 healthChecked = true
                                 await preflight(file.path, plan: &plan)
+                                if let (step, table) = try await readFlow(file) {
+                                    caller.firstStep = step
+                                    flowTable = table
+                                    requests["flow_looks", default: 0] += 1
+                                }
                             }
                             if let interval {
                                 let now = ContinuousClock.now
@@ -413,6 +423,7 @@ public struct RunEngine: Sendable {
         plan.width = width
         for (kind, count) in requests { plan.requests[kind, default: 0] += count }
         plan.wouldBill = wouldBill
+        return flowTable
     }
 
     /// truora-batch: takes the rows one by one, records the failed ones and gathers the valid ones

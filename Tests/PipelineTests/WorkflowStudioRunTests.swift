@@ -1,0 +1,133 @@
+import CheckInputs
+import Foundation
+@testable import Pipeline
+import ProviderAPI
+import Sandbox
+import Testing
+
+/// Trulioo rows through Workflow Studio against the strict sandbox: one session per row, filled
+/// step by step, never a second session or a blind second submit.
+@Suite("trulioo runs on Workflow Studio")
+struct WorkflowStudioRunTests {
+    static let submitRoute = "POST /wfs/interpreter-v2/submit/{flowId}"
+
+    @Test("a session per valid row, filled to the flow's end; the report names the step; a rerun sends nothing")
+    func runsToTheEnd() async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 7, bad: 1)
+            let ledger = try Ledger(directory: harness.state)
+            let run = try await harness.engine(harness.configuration(.trulioo), ledger: ledger).run(input: input)
+            #expect(run.summary.rowsRead == 8 && run.summary.ok == 7 && run.summary.failed == 1)
+            // One session reads the flow, then one per row, each with its two forms submitted.
+            #expect(run.summary.requests["flow_looks"] == 1 && run.summary.requests["sessions"] == 7)
+            #expect(harness.sandbox.statistics.count(Self.submitRoute) == 14)
+            #expect(harness.sandbox.statistics.truliooUserStatesCreated == 7)
+            let table = try #require(run.flowTable)
+            #expect(table.map(\.element) == ["Country of residence", "First name", "Last name", "Date of birth"])
+            #expect(table.first?.source == "constant" && table[1].source == "first_name" && table[3].input == "dob")
+            let rows = try reportRows(run.summary.report)
+            #expect(rows[0]["trulioo_step"] == "end" && rows[0]["user_state_id"]?.count == 36)
+            // The cédulas of the harness end in 0..6: 6 is pending review, the others accepted.
+            #expect(rows[0]["profile_status"] == "ACCEPTED" && rows[6]["profile_status"] == "PENDING_REVIEW")
+
+            let again = try await harness.engine(harness.configuration(.trulioo), ledger: ledger).run(input: input)
+            #expect(again.summary.ok == 7 && again.summary.requests["sessions"] == nil)
+            #expect(harness.sandbox.statistics.count(Self.submitRoute) == 14)
+        }
+    }
+
+    @Test("a flow step that needs the person (DocV) is where the row waits; collect reads the export record")
+    func waitsForThePerson() async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 3)
+            let ledger = try Ledger(directory: harness.state)
+            var configuration = harness.configuration(.trulioo)
+            configuration.flowID = Sandbox.truliooDocumentFlowID
+            configuration.signedURL = true
+            let run = try await harness.engine(configuration, ledger: ledger).run(input: input)
+            #expect(run.summary.ok == 3 && run.summary.requests["signed_urls"] == 3)
+            let rows = try reportRows(run.summary.report)
+            #expect(rows.allSatisfy { $0["trulioo_step"] == "trulioo_doc_v" && $0["profile_status"] == "IN_PROGRESS" })
+            #expect(rows.allSatisfy { $0["signed_url"]?.hasPrefix(harness.running.baseURL + "/s/") == true })
+            let collected = try await Collector(ledger: ledger, providers: harness.providers, control: RunControl())
+                .collect()
+            #expect(collected.first?.result.summary.requests["export_looks"] == 3)
+            #expect(try reportRows(run.summary.report).allSatisfy { $0["profile_status"] == "IN_PROGRESS" })
+        }
+    }
+
+    @Test("a required element no column fills stops the run before any submit, naming it (exit 64)")
+    func unfilledElementStops() async throws {
+        try await PipelineHarness.with { harness in
+            let path = harness.folder + "/names.csv"
+            try "first_name,dob\nAna,1980-01-02\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let ledger = try Ledger(directory: harness.state)
+            let error = await #expect(throws: PipelineError.self) {
+                try await harness.engine(harness.configuration(.trulioo), ledger: ledger).run(input: path)
+            }
+            #expect(error?.exitCode == 64 && error?.message.contains("'Last name'") == true)
+            #expect(harness.sandbox.statistics.count(Self.submitRoute) == 0)
+            // The job file's fields name an element for an input: `middle_name` fills "Last name".
+            try "first_name,middle_name,dob\nAna,Ruiz,1980-01-02\n".write(toFile: path, atomically: true, encoding: .utf8)
+            var configuration = harness.configuration(.trulioo)
+            configuration.truliooMapping = TruliooFlowMapping(fields: ["middle_name": "last name"])
+            let run = try await harness.engine(configuration, ledger: ledger).run(input: path)
+            #expect(run.summary.ok == 1 && run.flowTable?[2].how == .fields)
+        }
+    }
+
+    @Test("a submit whose answer was lost is resolved by reading the session's step, never a blind second submit")
+    func lostSubmitIsLookedAt() async throws {
+        try await PipelineHarness.with(faults: "reset:first=2@POST /wfs/interpreter-v2/submit") { harness in
+            let input = try harness.peopleCSV("people.csv", count: 4)
+            let ledger = try Ledger(directory: harness.state)
+            var configuration = harness.configuration(.trulioo)
+            configuration.concurrency = 1
+            let run = try await harness.engine(configuration, ledger: ledger).run(input: input)
+            #expect(run.summary.ok == 4)
+            // Every submit that reached the sandbox was acted on once: two forms a row, no repeat.
+            #expect(harness.sandbox.statistics.count(Self.submitRoute) == 8)
+            #expect(harness.sandbox.statistics.mostUserStatesForOneInput == 1)
+            #expect((run.summary.requests["step_looks"] ?? 0) >= 2)
+            #expect(try reportRows(run.summary.report).allSatisfy { $0["trulioo_step"] == "end" })
+        }
+    }
+
+    @Test("a row killed between its session and its submit resumes from the session on the next run")
+    func resumesAfterKill() async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 2)
+            let ledger = try Ledger(directory: harness.state)
+            let client = try #require(harness.providers.trulioo)
+            // What a kill after the checkpoint leaves: the session in the ledger, the row still `sent`.
+            _ = try await harness.engine(harness.configuration(.trulioo), ledger: ledger).run(input: input)
+            let fileID = try ledger.registerFile(sha256: try FileDigest.sha256(path: input), path: input)
+            var records = try ledger.records(fileID: fileID, mode: "trulioo", after: 0, limit: 10)
+            let fresh = try await client.startSession(flowID: Sandbox.truliooFlowID)
+            records[0].state = .sent
+            records[0].remoteID = fresh.id
+            records[0].step = nil
+            try ledger.save([records[0]])
+            let sessions = harness.sandbox.statistics.truliooUserStatesCreated
+            let again = try await harness.engine(harness.configuration(.trulioo), ledger: ledger).run(input: input)
+            #expect(again.summary.ok == 2 && again.summary.requests["sessions"] == nil)
+            #expect(again.summary.requests["step_looks"] == 1)
+            let row = try #require(try reportRows(again.summary.report).first)
+            #expect(row["user_state_id"] == fresh.id && row["trulioo_step"] == "end")
+            #expect(harness.sandbox.statistics.truliooUserStatesCreated == sessions + 1)
+        }
+    }
+
+    @Test("elements are matched by the job file's fields, then role or GlobalGateway name, then name")
+    func mappingOrder() {
+        let mapping = TruliooFlowMapping(fields: ["external_customer_id": "Customer number"])
+        func element(_ name: String, role: String? = nil, normalized: String? = nil) -> TruliooElement {
+            TruliooElement(id: name, name: name, role: role, normalizedName: normalized)
+        }
+        #expect(mapping.input(for: element("Customer number"))?.input == "external_customer_id")
+        #expect(mapping.input(for: element("Given", role: "first_name"))?.how == .role)
+        #expect(mapping.input(for: element("Second", normalized: "MiddleName"))?.input == "middle_name")
+        #expect(mapping.input(for: element("Last_Name"))?.how == .name)
+        #expect(mapping.input(for: element("Favourite colour")) == nil)
+    }
+}
