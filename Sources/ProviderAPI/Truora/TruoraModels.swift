@@ -527,6 +527,34 @@ public struct TruoraConfig: Codable, Sendable, Equatable {
         case clientID = "client_id", configID = "config_id", providerConfigs = "provider_configs"
         case scoreConfigs = "score_configs"
     }
+
+    /// `score_configs` is a map (country → type → weights) in Truora's examples; a list of
+    /// `{country, type, ...weights}` entries is taken too, and an absent one is no custom type.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        clientID = (try? c.decodeIfPresent(String.self, forKey: .clientID)) ?? nil
+        configID = (try? c.decodeIfPresent(String.self, forKey: .configID)) ?? nil
+        providerConfigs = (try? c.decodeIfPresent(JSONValue.self, forKey: .providerConfigs)) ?? nil
+        if let map = try? c.decodeIfPresent([String: [String: [Weight]]].self, forKey: .scoreConfigs) {
+            scoreConfigs = map
+            return
+        }
+        var configs: [String: [String: [Weight]]] = [:]
+        let list = (try? c.decodeIfPresent([JSONValue].self, forKey: .scoreConfigs)) ?? nil
+        for entry in list ?? [] {
+            guard let country = entry["country"]?.string, let type = (entry["type"] ?? entry["name"])?.string else {
+                continue
+            }
+            let weights = (entry["weights"] ?? entry["data_sets"] ?? entry["score_config"])?.array ?? []
+            configs[country, default: [:]][type] = weights.compactMap { weight in
+                guard let set = weight["data_set"]?.string,
+                    let value = weight["weight"].flatMap({ $0.string.flatMap(Double.init) })
+                else { return nil }
+                return Weight(dataSet: set, weight: value)
+            }
+        }
+        scoreConfigs = configs
+    }
 }
 
 /// `POST /v1/settings` answer (proposed shape).
@@ -705,6 +733,29 @@ public struct TruoraBatch: Codable, Sendable, Equatable {
         case createdChecksCount = "created_checks_count", invalidChecksCount = "invalid_checks_count"
         case columns, fileUploadLink = "file_upload_link", failureReason = "failure_reason"
         case creationDate = "creation_date", updateDate = "update_date"
+    }
+
+    /// Only the id is needed: `size` is absent before the upload, and the other fields are read
+    /// when present (numbers as numbers or strings).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) -> String? { (try? c.decodeIfPresent(String.self, forKey: key)) ?? nil }
+        func number(_ key: CodingKeys) -> Int? {
+            ((try? c.decodeIfPresent(LooseDouble.self, forKey: key)) ?? nil).map { Int($0.value) }
+        }
+        batchID = try c.decode(String.self, forKey: .batchID)
+        service = text(.service) ?? "checks"
+        type = text(.type) ?? ""
+        country = text(.country) ?? ""
+        status = text(.status) ?? "not_started"
+        size = number(.size) ?? 0
+        createdChecksCount = number(.createdChecksCount)
+        invalidChecksCount = number(.invalidChecksCount)
+        columns = (try? c.decodeIfPresent([String].self, forKey: .columns)) ?? nil
+        fileUploadLink = text(.fileUploadLink)
+        failureReason = text(.failureReason)
+        creationDate = (try? c.decodeIfPresent(Timestamp.self, forKey: .creationDate)) ?? nil
+        updateDate = (try? c.decodeIfPresent(Timestamp.self, forKey: .updateDate)) ?? nil
     }
 }
 

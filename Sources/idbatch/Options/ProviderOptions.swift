@@ -55,6 +55,7 @@ struct ProviderOptions: ParsableArguments {
         let transport = HTTP1Transport(connectionsPerHost: concurrency)
         var connection = Connection(transport: transport)
         let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
+
         if sandbox {
             var configuration = SandboxConfiguration()
             configuration.speed = sandboxSpeed
@@ -82,7 +83,7 @@ struct ProviderOptions: ParsableArguments {
                     baseURL: running.baseURL, api: truliooAPI, retry: retry),
                 transport: transport)
             connection.defaultFlowID = Sandbox.truliooFlowID
-            return connection
+            return keepingAnswers(connection)
         }
         let environment = ProviderAPI.Environment()
         do {
@@ -107,6 +108,16 @@ struct ProviderOptions: ParsableArguments {
             Console.note("error: credentials missing: \(error.reason)")
             throw ExitCode(ExitStatus.credentials)
         }
+        return keepingAnswers(connection)
+    }
+
+    /// The connection with its clients keeping, masked, the answers they could not use (for a
+    /// support ticket) in the state folder.
+    private func keepingAnswers(_ connection: Connection) -> Connection {
+        var connection = connection
+        let keeper = AnswerKeeper(stateDirectory: state ?? Ledger.defaultDirectory())
+        connection.providers.truora?.executor.keepAnswer = keeper.sink
+        connection.providers.trulioo?.executor.keepAnswer = keeper.sink
         return connection
     }
 
