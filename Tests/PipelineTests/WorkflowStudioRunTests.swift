@@ -131,3 +131,24 @@ struct WorkflowStudioRunTests {
         #expect(mapping.input(for: element("Favourite colour")) == nil)
     }
 }
+
+@Suite("answers kept for a support ticket")
+struct AnswerKeeperTests {
+    @Test("each kept answer is one 0600 file under STATE/answers, masked, at most the limit")
+    func keeps() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("idbatch-keep-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let keeper = AnswerKeeper(stateDirectory: state)
+        for _ in 0..<(AnswerKeeper.limit + 5) {
+            keeper.sink("create web key", 201, Array(#"{"message":"ok","phone":"+573001234567"}"#.utf8))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: state + "/answers")
+        #expect(files.count == AnswerKeeper.limit)
+        let first = state + "/answers/" + files.sorted()[0]
+        let text = try String(contentsOfFile: first, encoding: .utf8)
+        #expect(text.hasPrefix("operation: create web key\nstatus: 201") && text.contains("•••4567"))
+        #expect(!text.contains("3001234567"))
+        let mode = try FileManager.default.attributesOfItem(atPath: first)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}

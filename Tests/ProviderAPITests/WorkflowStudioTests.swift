@@ -135,3 +135,64 @@ struct WorkflowStudioTests {
         #expect(TruliooClient.signedURLForTests(in: Array(#"{"message":"ok"}"#.utf8)) == nil)
     }
 }
+
+/// Passes requests to the real transport and rewrites the answers, as a provider that changed its
+/// answers would.
+struct RewritingTransport: HTTPTransport {
+    let inner: any HTTPTransport
+    let rewrite: @Sendable (WireRequest, WireResponse) -> WireResponse
+
+    func send(_ request: WireRequest, timeout: Duration) async throws(TransportFailure) -> WireResponse {
+        rewrite(request, try await inner.send(request, timeout: timeout))
+    }
+}
+
+/// Answers kept for a support ticket. `@unchecked Sendable`: every access holds the lock.
+final class KeptAnswers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(String, Int, String)] = []
+    func append(_ item: (String, Int, String)) { lock.withLock { items.append(item) } }
+    var all: [(String, Int, String)] { lock.withLock { items } }
+}
+
+@Suite("answers without what a run needs")
+struct UnexpectedAnswerTests {
+    @Test("a session answer without x-hf-session, a step without JSON shape: provider_answer_unexpected, kept")
+    func missingSessionHeader() async throws {
+        try await Harness.with(WorkflowStudioTests.strict) { h in
+            let rewriting = RewritingTransport(inner: h.transport) { request, response in
+                guard request.url.contains("/wfs/interpreter-v2/flow/") else { return response }
+                var changed = response
+                changed.headers.removeAll { $0.0 == "x-hf-session" }
+                if request.headers.contains(where: { $0.0 == "x-hf-session" }) {
+                    changed.status = 200
+                    changed.body = Array(#"{"elements": "1032456780"}"#.utf8)
+                }
+                return changed
+            }
+            var client = TruliooClient(configuration: h.trulioo.configuration, transport: rewriting)
+            let kept = KeptAnswers()
+            client.executor.keepAnswer = { operation, status, body in
+                kept.append((operation, status, String(decoding: body, as: UTF8.self)))
+            }
+            let error = await #expect(throws: ProviderError.self) {
+                try await client.startSession(flowID: WorkflowStudioTests.flow)
+            }
+            #expect(error?.kind == .unexpectedAnswer && error?.stableCode == "provider_answer_unexpected")
+            #expect(error?.message.contains("x-hf-session") == true)
+            let shape = await #expect(throws: ProviderError.self) {
+                try await client.currentStep(flowID: WorkflowStudioTests.flow, session: "s-1")
+            }
+            #expect(shape?.kind == .unexpectedAnswer && shape?.message.contains("elements") == true)
+            #expect(kept.all.map(\.0) == ["start session", "get step"] && kept.all.allSatisfy { $0.1 == 200 })
+        }
+    }
+
+    @Test("a kept answer masks digit runs and tokens")
+    func masking() {
+        let text = #"{"api_key":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln","national_id":"1032456780"}"#
+        let masked = Redact.answer(text)
+        #expect(!masked.contains("eyJhbGciOiJIUzI1NiJ9") && masked.contains("•••(token)"))
+        #expect(!masked.contains("1032456780") && masked.contains("•••6780"))
+    }
+}
