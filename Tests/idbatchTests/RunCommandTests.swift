@@ -335,7 +335,7 @@ struct RunCommandTests {
                                            environment: sandbox.environment)
         #expect(second.exitCode == 0, "\(second.stderr)")
         let row = try #require(try table(out + "/people-fixed.report.csv").first)
-        let transport = HTTP1Transport()
+        let transport = AsyncHTTPTransport(settings: .direct)
         let client = TruoraClient(
             configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: sandbox.running.baseURL),
             transport: transport)

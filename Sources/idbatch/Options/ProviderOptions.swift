@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckInputs
+import Foundation
 import Pipeline
 import ProviderAPI
 import Sandbox
@@ -50,7 +51,11 @@ struct ProviderOptions: ParsableArguments {
     /// credentials come from the environment: a missing one exits 77 before any call, naming it.
     /// With `requireAll` false (collect), a provider without credentials is left out with a warning.
     func connect(_ modes: Set<Provider>, requireAll: Bool = true) async throws -> Connection {
-        let transport = HTTP1Transport(connectionsPerHost: concurrency)
+        // The in-process sandbox is on loopback, where a company proxy cannot reach it; real
+        // providers are reached through the proxies and CAs the environment names.
+        let transport = AsyncHTTPTransport(
+            connectionsPerHost: concurrency,
+            settings: sandbox ? .direct : NetworkSettings(environment: ProcessInfo.processInfo.environment))
         var connection = Connection(transport: transport)
         let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
         if sandbox {
@@ -107,7 +112,7 @@ struct ProviderOptions: ParsableArguments {
 
     /// The clients of a run, the sandbox behind them if any, and their shutdown.
     struct Connection {
-        let transport: HTTP1Transport
+        let transport: AsyncHTTPTransport
         var providers = RunProviders()
         var sandbox: RunningSandbox?
         /// The flow to start when none is given (the sandbox's).
