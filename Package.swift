@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -46,12 +47,12 @@ let package = Package(
         .target(
             name: "ProviderAPI",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .target(
@@ -95,7 +96,12 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Spreadsheet"]
+            dependencies: [
+                "Spreadsheet",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "idbatch-bench",
@@ -114,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ProviderAPITests",
             dependencies: [
-                "ProviderAPI", "Sandbox", "Spreadsheet", "CheckInputs",
+                "ProviderAPI", "Sandbox", "Spreadsheet", "CheckInputs", "TestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -15,11 +15,13 @@ state=demo-out/.state
 # Exit 2 is expected: the samples hold known bad rows, and their error files are the point.
 run() { "$bin" run "$@" --sandbox --state "$state" --out demo-out || [ $? -eq 2 ]; }
 
+echo "== idbatch doctor --sandbox (what a first real run would be checked for, against the sandbox)"
+"$bin" doctor samples/personas-co.xlsx --provider trulioo --country CO --sandbox
 echo "== idbatch run samples/personas-co.xlsx (truora-checks, sandbox)"
 run samples/personas-co.xlsx --job samples/personas-co.job.yaml
 echo "== idbatch run samples/pessoas-br-excel.csv (truora-checks, sandbox)"
 run samples/pessoas-br-excel.csv --job samples/pessoas-br.job.yaml
-echo "== idbatch run samples/personas-co.xlsx --provider trulioo --signed-url (sandbox)"
+echo "== idbatch run samples/personas-co.xlsx --provider trulioo --signed-url (Workflow Studio, sandbox)"
 mkdir -p demo-out/trulioo
 "$bin" run samples/personas-co.xlsx --provider trulioo --country CO --signed-url \
     --sandbox --state "$state" --out demo-out/trulioo || [ $? -eq 2 ]

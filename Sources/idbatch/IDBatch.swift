@@ -18,7 +18,8 @@ struct IDBatch: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, CollectCommand.self, SweepCommand.self, StatusCommand.self, PurgeCommand.self,
-                      Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self]
+                      Validate.self, TemplateCommand.self, Inspect.self, Convert.self, SandboxCommand.self,
+                      DoctorCommand.self]
     )
 
     static func main() async {

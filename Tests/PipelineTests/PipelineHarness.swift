@@ -7,7 +7,7 @@ import Sandbox
 /// An in-process sandbox, clients pointed at it and a scratch folder with a state folder in it.
 struct PipelineHarness {
     let running: RunningSandbox
-    let transport: HTTP1Transport
+    let transport: AsyncHTTPTransport
     let providers: RunProviders
     let folder: String
 
@@ -15,7 +15,9 @@ struct PipelineHarness {
     var state: String { folder + "/state" }
 
     /// The sandbox is strict unless `strict` is false (the seed's Trulioo routes need the lenient one).
+    /// - Parameter network: how the clients reach the sandbox; direct unless a test says otherwise.
     static func with(speed: Double = 600, faults: String? = nil, strict: Bool = true,
+                     network: NetworkSettings = .direct,
                      sandbox configure: (inout SandboxConfiguration) -> Void = { _ in },
                      _ body: (PipelineHarness) async throws -> Void) async throws
     {
@@ -25,7 +27,7 @@ struct PipelineHarness {
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let transport = HTTP1Transport(connectionsPerHost: 16)
+        let transport = AsyncHTTPTransport(connectionsPerHost: 16, settings: network)
         // No test here hangs an answer on purpose: the timeout only has to outlast a slow machine
         // (under ThreadSanitizer beside a fuzzer, an init took over 5 s and became `unknown`).
         let retry = RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50), maxAttempts: 5, timeout: .seconds(30))

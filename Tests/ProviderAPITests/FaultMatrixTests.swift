@@ -167,7 +167,7 @@ struct FaultMatrixTests {
 
     @Test("nothing listening: retried as never sent, then unreachable and safe to retry")
     func refused() async throws {
-        let transport = HTTP1Transport()
+        let transport = AsyncHTTPTransport(settings: .direct)
         defer { Task { await transport.shutdown() } }
         let waits = WaitLog()
         var client = TruoraClient(

@@ -5,7 +5,7 @@ import Sandbox
 /// A sandbox on a free loopback port with both clients pointed at it.
 struct Harness {
     let running: RunningSandbox
-    let transport: HTTP1Transport
+    let transport: AsyncHTTPTransport
     let truora: TruoraClient
     let trulioo: TruliooClient
     let waits: WaitLog
@@ -30,7 +30,7 @@ struct Harness {
         configuration.speed = 600
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let transport = HTTP1Transport(connectionsPerHost: 8)
+        let transport = AsyncHTTPTransport(connectionsPerHost: 8, settings: .direct)
         let waits = WaitLog()
         var truora = TruoraClient(
             configuration: TruoraConfiguration(apiKey: truoraKey, baseURL: running.baseURL, retry: retry),

@@ -5,7 +5,7 @@ import Sandbox
 /// A sandbox on a free loopback port, spoken to over plain HTTP: what any client sees.
 struct SandboxHTTP {
     let running: RunningSandbox
-    let transport: HTTP1Transport
+    let transport: AsyncHTTPTransport
 
     var baseURL: String { running.baseURL }
 
@@ -15,7 +15,7 @@ struct SandboxHTTP {
         configuration.speed = 600
         configure(&configuration)
         let running = try await Sandbox(configuration: configuration).start()
-        let http = SandboxHTTP(running: running, transport: HTTP1Transport(connectionsPerHost: 4))
+        let http = SandboxHTTP(running: running, transport: AsyncHTTPTransport(connectionsPerHost: 4, settings: .direct))
         do {
             try await body(http)
         } catch {

@@ -12,9 +12,13 @@ private func table(_ path: String) throws -> [[String: String]] { try SheetTable
 struct ExternalSandbox {
     let running: RunningSandbox
 
-    static func start(speed: Double = 600, faults: String? = nil, latency: String? = nil) async throws -> ExternalSandbox {
+    /// Strict unless `strict` is false: it answers only what the providers document.
+    static func start(speed: Double = 600, faults: String? = nil, latency: String? = nil, strict: Bool = true)
+        async throws -> ExternalSandbox
+    {
         var configuration = SandboxConfiguration()
         configuration.speed = speed
+        configuration.strict = strict
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
         if let latency { configuration.latency = try #require(SandboxConfiguration.Latency(parsing: latency)) }
         return ExternalSandbox(running: try await Sandbox(configuration: configuration).start())
@@ -340,7 +344,7 @@ struct RunCommandTests {
                                            environment: sandbox.environment)
         #expect(second.exitCode == 0, "\(second.stderr)")
         let row = try #require(try table(out + "/people-fixed.report.csv").first)
-        let transport = HTTP1Transport()
+        let transport = AsyncHTTPTransport(settings: .direct)
         let client = TruoraClient(
             configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: sandbox.running.baseURL),
             transport: transport)

@@ -32,7 +32,7 @@ struct SandboxCommandTests {
         #expect(exported("TRULIOO_CLIENT_ID") == "sandbox")
         let key = try #require(exported("TRUORA_API_KEY"))
 
-        let transport = HTTP1Transport()
+        let transport = AsyncHTTPTransport(settings: .direct)
         let client = TruoraClient(configuration: TruoraConfiguration(
             apiKey: key, baseURL: url, retry: RetryPolicy(base: .milliseconds(10), cap: .milliseconds(50))), transport: transport)
         let created = try await client.createCheck(TruoraCheckRequest(

@@ -35,7 +35,7 @@ func createChecksBenchmark(_ arguments: [String]) async throws {
         running = try await Sandbox(configuration: configuration).start()
         url = running!.baseURL
     }
-    let transport = HTTP1Transport(connectionsPerHost: concurrency)
+    let transport = AsyncHTTPTransport(connectionsPerHost: concurrency, settings: .direct)
     let client = TruoraClient(configuration: TruoraConfiguration(apiKey: Sandbox.truoraKey(), baseURL: url,
                                                                  retry: RetryPolicy(maxAttempts: 1, timeout: .seconds(30))),
                               transport: transport)

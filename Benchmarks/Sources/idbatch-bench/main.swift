@@ -6,7 +6,6 @@
 //   idbatch-bench csv-write OUT.csv ROWS   write the report rows through CSVWriter
 //   idbatch-bench create-checks --concurrency N --latency MS --seconds S [--url URL]
 //                                          create Truora checks against the sandbox (see CreateChecks.swift)
-//   idbatch-bench decode-brief [ITERATIONS] read a check's brief with JSONDecoder and with the scanner
 import Spreadsheet
 
 #if canImport(Glibc)
@@ -67,7 +66,7 @@ func writeReport(to writer: RowWriter, rows count: Int) throws {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    complain("usage: idbatch-bench csv-read IN | xlsx-write OUT ROWS | csv-write OUT ROWS | create-checks [OPTIONS] | decode-brief [N]")
+    complain("usage: idbatch-bench csv-read IN | xlsx-write OUT ROWS | csv-write OUT ROWS | create-checks [OPTIONS]")
     exit(64)
 }
 do {
@@ -87,8 +86,6 @@ do {
         try writeReport(to: CSVWriter(path: arguments[2]), rows: Int(arguments[3])!)
     case "create-checks":
         try await createChecksBenchmark(Array(arguments.dropFirst(2)))
-    case "decode-brief":
-        try await decodeBriefBenchmark(Array(arguments.dropFirst(2)))
     default:
         complain("unknown job \(arguments[1])")
         exit(64)

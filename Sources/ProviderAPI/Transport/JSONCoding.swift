@@ -22,12 +22,6 @@ extension RequestExecutor {
         _ type: T.Type, _ response: WireResponse, operation: String,
         retrySafe: Bool
     ) throws(ProviderError) -> T {
-        // The hot answers are read straight from the bytes; JSONDecoder for the rest, and for errors.
-        if let scannable = T.self as? any ScannableJSON.Type,
-            let value = scannable.init(scanning: response.body) as? T
-        {
-            return value
-        }
         do {
             return try JSONCoding.decoder().decode(T.self, from: Data(response.body))
         } catch {

@@ -59,53 +59,6 @@ public struct TruoraCheckBrief: Decodable, Sendable, Equatable {
     }
 }
 
-extension TruoraCheckBrief: ScannableJSON {
-    /// Reads `{"check": {...}}` as ``init(from:)`` does; nil (so JSONDecoder decides) for anything else.
-    public init?(scanning body: [UInt8]) {
-        // check_id, status, score, id_score, name_score, homonym_score, as read.
-        var fields = [JSONScanner.Value?](repeating: nil, count: 6)
-        var sawCheck = false
-        let read = JSONScanner.scan(body) { scanner in
-            scanner.object { scanner, key in
-                guard key == "check" else { return scanner.skip(depth: 2) }
-                guard !sawCheck else { return false }
-                sawCheck = true
-                return scanner.object(depth: 2) { scanner, key in
-                    let slot: Int
-                    if key == "check_id" { slot = 0 }
-                    else if key == "status" { slot = 1 }
-                    else if key == "score" { slot = 2 }
-                    else if key == "id_score" { slot = 3 }
-                    else if key == "name_score" { slot = 4 }
-                    else if key == "homonym_score" { slot = 5 }
-                    else { return scanner.skip(depth: 3) }
-                    guard fields[slot] == nil, let value = scanner.value(depth: 3) else { return false }
-                    fields[slot] = value
-                    return true
-                }
-            } && scanner.atEnd()
-        }
-        guard read == true, sawCheck, case .string(let checkID)? = fields[0] else { return nil }
-        switch fields[1] {
-        case .string(let text)?: status = text
-        case nil, .null?: status = ""
-        default: return nil
-        }
-        /// A number, or a string holding one (``LooseDouble``); anything else counts as absent.
-        func number(_ slot: Int) -> Double? {
-            switch fields[slot] {
-            case .number(let value)?: value
-            case .string(let text)?: Double(text)
-            default: nil
-            }
-        }
-        self.checkID = checkID
-        score = number(2) ?? -1
-        idScore = number(3)
-        nameScore = number(4) ?? number(5)
-    }
-}
-
 /// A background check. Inputs sent at creation are echoed back under their own names.
 public struct TruoraCheck: Codable, Sendable, Equatable {
     public var checkID: String

@@ -275,14 +275,17 @@ struct RunCommand: AsyncParsableCommand {
 extension RunCommand {
     /// The element-to-column table: each element, whether it is required, the input and column
     /// (or constant) that fills it, or what is missing.
-    static func flowTableLines(_ table: [TruliooFlowMapping.Line]) -> [String] {
+    /// Without `file` (doctor with no INPUT), an input with no constant is left to the file's header.
+    static func flowTableLines(_ table: [TruliooFlowMapping.Line], file: Bool = true) -> [String] {
         let width = min(32, table.map(\.element.count).max() ?? 0)
         return table.map { line in
             let name = line.element.padding(toLength: max(width, line.element.count), withPad: " ", startingAt: 0)
             let need = line.required ? "required" : "optional"
             guard let input = line.input else { return "\(name)  \(need)  no input matches (trulioo: fields: in the job file)" }
             let how = line.how.map { " by \($0.rawValue)" } ?? ""
-            guard let source = line.source else { return "\(name)  \(need)  \(input)\(how), but no column holds it" }
+            guard let source = line.source else {
+                return "\(name)  \(need)  \(input)\(how)" + (file ? ", but no column holds it" : " <- a column mapped to it")
+            }
             return "\(name)  \(need)  \(input)\(how) <- \(source == "constant" ? "constant" : "column '\(source)'")"
         }
     }

@@ -45,6 +45,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per API key or token, then 429.")
     var rateLimit: Double?
 
+    @Flag(help: "Refuse what the real services refuse: paths they do not serve (403 Missing Authentication Token) and the seed's /customer/v2 Trulioo routes.")
+    var strict = false
+
     @Option(help: "Seed for the fault dice, so a run with percentage faults repeats.")
     var seed: UInt64 = 0x1DBA7C4
 
@@ -67,6 +70,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.speed = speed
         configuration.rateLimitPerKey = rateLimit
         configuration.seed = seed
+        configuration.strict = strict
         if let latency { configuration.latency = SandboxConfiguration.Latency(parsing: latency)! }
         if let faults { configuration.faults = try FaultPlan(parsing: faults) }
 
@@ -86,10 +90,12 @@ struct SandboxCommand: AsyncParsableCommand {
             idbatch sandbox: Truora and Trulioo on \(url) (speed \(LooseDouble(speed).text)x, \
             latency \(configuration.latency) ms, faults: \(configuration.faults.isEmpty ? "none" : configuration.faults.description))
             export TRUORA_BASE_URL=\(url)
-            export TRUORA_BATCH_BASE_URL=\(url)
+            export TRUORA_ACCOUNT_BASE_URL=\(url)
             export TRUORA_CONNECT_BASE_URL=\(url)
+            export TRUORA_IDENTITY_API_BASE_URL=\(url)
             export TRUORA_IDENTITY_URL=\(url)/identity
             export TRULIOO_BASE_URL=\(url)
+            export TRULIOO_AUTH_URL=\(url)/connect/token
             export TRUORA_API_KEY=\(Sandbox.truoraKey())
             export TRULIOO_CLIENT_ID=\(configuration.truliooClientID)
             export TRULIOO_CLIENT_SECRET=\(configuration.truliooClientSecret)

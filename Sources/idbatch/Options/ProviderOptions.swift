@@ -1,5 +1,6 @@
 import ArgumentParser
 import CheckInputs
+import Foundation
 import Pipeline
 import ProviderAPI
 import Sandbox
@@ -52,7 +53,11 @@ struct ProviderOptions: ParsableArguments {
     func connect(_ modes: Set<Provider>, requireAll: Bool = true, truliooAPI: TruliooAPI = .workflowStudio)
         async throws -> Connection
     {
-        let transport = HTTP1Transport(connectionsPerHost: concurrency)
+        // The in-process sandbox is on loopback, where a company proxy cannot reach it; real
+        // providers are reached through the proxies and CAs the environment names.
+        let transport = AsyncHTTPTransport(
+            connectionsPerHost: concurrency,
+            settings: sandbox ? .direct : NetworkSettings(environment: ProcessInfo.processInfo.environment))
         var connection = Connection(transport: transport)
         let retry = RetryPolicy(base: .milliseconds(max(1, retryBaseMs)), maxAttempts: retryAttempts)
 
@@ -123,7 +128,7 @@ struct ProviderOptions: ParsableArguments {
 
     /// The clients of a run, the sandbox behind them if any, and their shutdown.
     struct Connection {
-        let transport: HTTP1Transport
+        let transport: AsyncHTTPTransport
         var providers = RunProviders()
         var sandbox: RunningSandbox?
         /// The flow to start when none is given (the sandbox's).
