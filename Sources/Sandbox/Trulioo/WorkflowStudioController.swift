@@ -119,14 +119,18 @@ struct WorkflowStudioController {
             return problem
         }
         user.values = values
-        if user.status == "NOT_STARTED" {
-            user.status = "IN_PROGRESS"
-            let key = form.elements.compactMap { element in values[element.id].map { "\(element.role)=\($0)" } }
-                .sorted().joined(separator: "|")
-            await state.countSubmitted(user, inputKey: key)
-        }
+        if user.status == "NOT_STARTED" { user.status = "IN_PROGRESS" }
         user.step += 1
         await state.save(user)
+        if case .form = SandboxWorkflow.node(flowID: flowID, step: user.step) {
+        } else {
+            // The forms are done: the person's data, all of it, counts once (a second session with the
+            // same data would be a duplicate).
+            let key = SandboxWorkflow.elements.compactMap { element in
+                values[element.id].map { "\(element.id)=\($0)" }
+            }.sorted().joined(separator: "|")
+            await state.countSubmitted(user, inputKey: key)
+        }
         if case .service = SandboxWorkflow.node(flowID: flowID, step: user.step) {
             await state.runService(user.id, slowFor: configuration.truliooSlowService)
         }
