@@ -133,8 +133,9 @@ public final class ConnectProxy: Sendable {
                         self.connecting = false
                         self.peer = channel
                         context.writeAndFlush(
-                            self.wrapOutboundOut(context.channel.allocator.buffer(
-                                string: "HTTP/1.1 200 Connection established\r\n\r\n")),
+                            self.wrapOutboundOut(
+                                context.channel.allocator.buffer(
+                                    string: "HTTP/1.1 200 Connection established\r\n\r\n")),
                             promise: nil)
                         for buffer in self.pending { self.forward(buffer, to: channel) }
                         self.pending = []

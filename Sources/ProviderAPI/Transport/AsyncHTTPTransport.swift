@@ -10,10 +10,10 @@ import NIOSSL
 /// and with the CA certificates that ``NetworkSettings`` read from the environment.
 ///
 /// AsyncHTTPClient takes one proxy per client and knows no `NO_PROXY`, so the transport keeps one
-/// `HTTPClient` for direct requests and one per proxy in use (at most three), and picks one per
+/// `HTTPClient` for direct requests and one per proxy in use (three at most), and picks one per
 /// request from its scheme and host. Each has its own pool, `connectionsPerHost` per host.
 ///
-/// What the retry policy and the ledger rely on is decided in one place, ``failure(_:progress:)``:
+/// What the retry policy and the ledger rely on is decided in one place, ``failure(_:progress:limit:)``:
 /// a request whose head was not written (refused, no free connection before the deadline, TLS or
 /// proxy handshake failed or timed out, connection closed first) was never sent; anything after
 /// the head was written is ambiguous, with the status if one was read. Redirects are returned as
@@ -60,7 +60,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for proxy in [settings.httpsProxy, settings.httpProxy].compactMap({ $0 })
         where !proxied.contains(where: { $0.proxy.sameServer(as: proxy) }) {
             var through = configuration
-            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            let authorization = proxy.username.map {
+                HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "")
+            }
             through.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
             proxied.append((proxy: proxy, client: HTTPClient(eventLoopGroup: group, configuration: through)))
         }
@@ -84,13 +86,18 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// Closes every connection and refuses new requests; requests in flight fail.
     public func shutdown() async {
-        guard closed.withLockedValue({ closed in
-            defer { closed = true }
-            return !closed
-        }) else { return }
+        guard
+            closed.withLockedValue({ closed in
+                defer { closed = true }
+                return !closed
+            })
+        else { return }
         for client in [direct] + proxied.map(\.client) { try? await client.shutdown() }
     }
 
+    /// Sends `request` directly or through its proxy and gathers the whole answer before `timeout`.
+    /// Throws ``TransportFailure/invalidRequest(_:)`` without sending for a URL it cannot send and
+    /// for a proxy or CA file the environment names but that cannot be used.
     public func send(_ request: WireRequest, timeout: Duration) async throws(TransportFailure) -> WireResponse {
         let endpoint = try Endpoint(request.url)
         let client: HTTPClient
@@ -141,7 +148,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// transport's errors are mapped.
     static func failure(_ error: any Error, progress: Progress, limit: Int) -> TransportFailure {
         if let failure = error as? TransportFailure { return failure }
-        if error is AnswerTooLarge { return .ambiguous("the answer is larger than \(limit) bytes", status: progress.status) }
+        if error is AnswerTooLarge {
+            return .ambiguous("the answer is larger than \(limit) bytes", status: progress.status)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .alreadyShutdown:
@@ -161,7 +170,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
 
     /// A short description that never includes the URL's query or any header.
     static func describe(_ error: any Error, progress: Progress = Progress(sent: false)) -> String {
-        let closedEarly = progress.status == nil
+        let closedEarly =
+            progress.status == nil
             ? "the server closed the connection before answering"
             : "the server closed the connection before answering in full"
         if let error = error as? HTTPClientError {
@@ -172,7 +182,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
             case .connectTimeout: return "connection timed out"
             case .tlsHandshakeTimeout: return "the TLS handshake timed out"
             case .readTimeout, .writeTimeout: return "no answer before the timeout"
-            case .remoteConnectionClosed: return progress.sent ? closedEarly : "the connection closed before the request was sent"
+            case .remoteConnectionClosed:
+                return progress.sent ? closedEarly : "the connection closed before the request was sent"
             case .cancelled: return "cancelled"
             case .proxyAuthenticationRequired: return "the proxy refused its credentials (407)"
             case .invalidProxyResponse: return "the proxy refused to open a tunnel"
@@ -192,7 +203,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         if let error = error as? IOError {
             switch error.errnoCode {
             case ECONNREFUSED: return "connection refused"
-            case ECONNRESET: return progress.sent ? "connection reset by the server" : "connection reset before the request was sent"
+            case ECONNRESET:
+                return progress.sent ? "connection reset by the server" : "connection reset before the request was sent"
             case EPIPE: return "connection closed while sending"
             case ENETUNREACH, EHOSTUNREACH: return "no route to the host"
             default: return "I/O error \(error.errnoCode)"
@@ -208,7 +220,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         if let error = error as? NIOConnectionError {
             if let first = error.connectionErrors.first { return describe(first.error, progress: progress) }
-            return error.dnsAError != nil || error.dnsAAAAError != nil ? "host name could not be resolved" : "could not connect"
+            return error.dnsAError != nil || error.dnsAAAAError != nil
+                ? "host name could not be resolved" : "could not connect"
         }
         if error is SocketAddressError { return "host name could not be resolved" }
         return String(describing: type(of: error))
@@ -304,12 +317,16 @@ struct Endpoint: Sendable {
         var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if authority.contains("@") { throw .invalidRequest("URLs with credentials are not sent") }
         func parsePort(_ text: Substring) throws(TransportFailure) -> Int {
-            guard let value = Int(text), (1...65535).contains(value) else { throw .invalidRequest("the URL's port is malformed") }
+            guard let value = Int(text), (1...65535).contains(value) else {
+                throw .invalidRequest("the URL's port is malformed")
+            }
             return value
         }
         var port = secure ? 443 : 80
         if authority.hasPrefix("[") {  // [IPv6]:port
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidRequest("the URL's host is malformed") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw .invalidRequest("the URL's host is malformed")
+            }
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
                 port = try parsePort(after.dropFirst())

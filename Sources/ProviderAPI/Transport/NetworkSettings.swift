@@ -119,7 +119,8 @@ public struct NetworkSettings: Sendable {
                 extraTrustRoots += certificates
                 caFileCount = certificates.count
             } catch {
-                trustProblem = "SSL_CERT_FILE=\(path) holds no PEM certificate that can be read; "
+                trustProblem =
+                    "SSL_CERT_FILE=\(path) holds no PEM certificate that can be read; "
                     + "https requests are refused until it names a readable CA bundle or is unset"
             }
         }
@@ -127,7 +128,8 @@ public struct NetworkSettings: Sendable {
             caDirectory = folders
             for folder in folders.split(separator: ":").map(String.init) where !folder.isEmpty {
                 guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-                    trustProblem = trustProblem ?? "SSL_CERT_DIR=\(folder) cannot be read; "
+                    trustProblem =
+                        trustProblem ?? "SSL_CERT_DIR=\(folder) cannot be read; "
                         + "https requests are refused until it names a readable folder or is unset"
                     continue
                 }
@@ -168,7 +170,8 @@ public struct NetworkSettings: Sendable {
                 pattern = String(pattern[pattern.index(after: pattern.startIndex)..<close])
             }
             if let address, let slash = pattern.firstIndex(of: "/"),
-                let network = IPAddress(String(pattern[..<slash])), let bits = Int(pattern[pattern.index(after: slash)...])
+                let network = IPAddress(String(pattern[..<slash])),
+                let bits = Int(pattern[pattern.index(after: slash)...])
             {
                 if address.isIn(network, prefix: bits) { return true }
                 continue
@@ -188,7 +191,8 @@ public struct NetworkSettings: Sendable {
         var lines: [String] = []
         let skipped = noProxy.isEmpty ? "" : "; NO_PROXY: " + noProxy.joined(separator: ",")
         func describe(_ proxy: Proxy) -> String {
-            let hidden = proxy.password != nil ? " (user and password hidden)" : proxy.username != nil ? " (user hidden)" : ""
+            let hidden =
+                proxy.password != nil ? " (user and password hidden)" : proxy.username != nil ? " (user hidden)" : ""
             return proxy.address + hidden
         }
         switch (httpsProxy, httpProxy) {
@@ -228,8 +232,10 @@ public struct NetworkSettings: Sendable {
             let scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
             guard scheme == "http" else {
-                return .failure(Problem(message: "\(variable) names a \(scheme):// proxy, which idbatch cannot use; "
-                    + "set it to an http:// proxy (requests it covers are refused until then)"))
+                return .failure(
+                    Problem(
+                        message: "\(variable) names a \(scheme):// proxy, which idbatch cannot use; "
+                            + "set it to an http:// proxy (requests it covers are refused until then)"))
             }
         }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
@@ -244,14 +250,17 @@ public struct NetworkSettings: Sendable {
                 username = String(userinfo).removingPercentEncoding
             }
             if username == nil || (password == nil && userinfo.contains(":")) {
-                return .failure(Problem(message: "\(variable) has a user name or password that is not valid percent-encoding; "
-                    + "fix it (requests it covers are refused until then)"))
+                return .failure(
+                    Problem(
+                        message: "\(variable) has a user name or password that is not valid percent-encoding; "
+                            + "fix it (requests it covers are refused until then)"))
             }
         }
         var host = rest
         var port = 1080
-        let malformed = Problem(message: "\(variable) is not a proxy address ([http://][user:password@]host[:port]); "
-            + "fix it (requests it covers are refused until then)")
+        let malformed = Problem(
+            message: "\(variable) is not a proxy address ([http://][user:password@]host[:port]); "
+                + "fix it (requests it covers are refused until then)")
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else { return .failure(malformed) }
             let after = host[host.index(after: close)...]
@@ -268,8 +277,10 @@ public struct NetworkSettings: Sendable {
             host = host[..<colon]
         }
         guard !host.isEmpty, (1...65535).contains(port) else { return .failure(malformed) }
-        return .success(Proxy(host: String(host), port: port, username: username.flatMap { $0.isEmpty ? nil : $0 },
-                              password: password, variable: variable))
+        return .success(
+            Proxy(
+                host: String(host), port: port, username: username.flatMap { $0.isEmpty ? nil : $0 },
+                password: password, variable: variable))
     }
 }
 
