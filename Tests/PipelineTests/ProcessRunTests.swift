@@ -83,6 +83,32 @@ struct ProcessRunTests {
         }
     }
 
+    @Test("truora-di with keys that name no process: rows wait, then collect finds each process by its account")
+    func processesFoundByAccount() async throws {
+        try await PipelineHarness.with(sandbox: { $0.processDuration = 1_200; $0.webKeyNamesProcess = false }) { harness in
+            let input = try peopleCSV(harness, "links.csv")
+            let ledger = try Ledger(directory: harness.state)
+            var settings = configuration(harness, .truoraDI, wait: .zero)
+            settings.pollBase = .seconds(60)
+            let run = try await harness.engine(settings, ledger: ledger).run(input: input)
+            #expect(run.summary.pending == 6 && run.summary.byCode["process_waiting"] == 6)
+            #expect(run.summary.processMatching == ["matched": 0, "waiting": 6])
+            let rows = try reportRows(run.summary.report)
+            #expect(rows[0]["process_id"] == "" && rows[0]["idbatch_error_message"]?.contains("idbatch-") == true)
+
+            var collector = Collector(ledger: ledger, providers: harness.providers, control: RunControl())
+            collector.wait = .seconds(30)
+            let collected = try await collector.collect()
+            let summary = try #require(collected.first?.result.summary)
+            #expect(summary.ok == 6 && summary.pending == 0)
+            #expect(summary.processMatching == ["matched": 6, "waiting": 0])
+            #expect((summary.requests["process_lists"] ?? 0) >= 1)
+            let after = try reportRows(run.summary.report)
+            #expect(after[0]["process_id"]?.hasPrefix("IDP") == true && after[0]["process_status"] == "success")
+            #expect(after[4]["declined_reason"] == "vpn_detected")
+        }
+    }
+
     @Test("truora-whatsapp: one message per consenting row with its variables; a rerun sends none")
     func whatsApp() async throws {
         try await PipelineHarness.with(sandbox: { $0.outboundApprovalDelay = 0 }) { harness in

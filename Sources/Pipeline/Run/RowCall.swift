@@ -302,17 +302,25 @@ struct RowCaller: Sendable {
             }
         }
         guard signedURL else { return result }
+        await attachSignedURL(to: &result) { () async throws(ProviderError) in
+            try await client.signedURL(flowID: flowID, session: session)
+        }
+        return result
+    }
+
+    /// Puts the hosted flow's link on a row whose session or user state exists; a failure leaves the
+    /// row as it is, with the error, so the next run asks for the link again.
+    private func attachSignedURL(to result: inout RowCallResult,
+                                 _ fetch: () async throws(ProviderError) -> String) async {
         do {
-            result.record.link = try await client.signedURL(flowID: flowID, session: session)
+            result.record.link = try await fetch()
             result.requests["signed_urls", default: 0] += 1
             result.record.clearError()
         } catch {
             result.failure = error
-            // The session exists; the next run asks for the link again.
             result.record.errorCode = error.stableCode
             result.record.errorMessage = StoredMessage.encode(Message(.signedURLFailed, error.message))
         }
-        return result
     }
 
     private func trulioo(_ call: RowCall) async -> RowCallResult {
@@ -342,17 +350,10 @@ struct RowCaller: Sendable {
             }
         }
         guard signedURL, let userStateID = result.record.remoteID else { return result }
-        do {
-            let link = try await client.signedURL(
-                TruliooSignedURLRequest(flowId: flowID, userStateId: userStateID, redirectUrl: redirectURL))
-            result.requests["signed_urls", default: 0] += 1
-            result.record.link = link.url
-            result.record.clearError()
-        } catch {
-            result.failure = error
-            // The user state exists; the next run asks for the link again.
-            result.record.errorCode = error.stableCode
-            result.record.errorMessage = StoredMessage.encode(Message(.signedURLFailed, error.message))
+        let redirectURL = self.redirectURL
+        await attachSignedURL(to: &result) { () async throws(ProviderError) in
+            try await client.signedURL(
+                TruliooSignedURLRequest(flowId: flowID, userStateId: userStateID, redirectUrl: redirectURL)).url
         }
         return result
     }

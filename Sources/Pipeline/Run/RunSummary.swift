@@ -112,6 +112,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
                 title: word("processes"),
                 lines: (counts.processes ?? [:]).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
                     .map { SummarySheet.Line($0.key, .number(Double($0.value))) }))
+            if let matching = counts.processMatching {
+                sections.append(SummarySheet.Section(
+                    title: word("processMatching"),
+                    lines: [SummarySheet.Line(word("processMatched"), .number(Double(matching["matched"] ?? 0))),
+                            SummarySheet.Line(word("processWaiting"), .number(Double(matching["waiting"] ?? 0)))]))
+            }
         } else if plan.mode != "trulioo" {
             let buckets = (0..<5).map { RunReport.scoreBucket((Double($0) + 0.5) / 5) }
             sections.append(SummarySheet.Section(

@@ -12,6 +12,18 @@ enum SandboxWorkflow {
         var required: Bool
         /// A GlobalGateway field name that some elements carry instead of a role (`MiddleName`).
         var normalizedName: String? = nil
+
+        /// As a step lists it: `id`, `name`, `type`, `validations`, and `role` or `normalizedName`
+        /// when it has one (Trulioo's element example).
+        var json: [String: JSONValue] {
+            var object: [String: JSONValue] = [
+                "id": .string(id), "name": .string(name), "type": .string(type),
+                "validations": required ? [["type": "required"]] : [],
+            ]
+            if !role.isEmpty { object["role"] = .string(role) }
+            if let normalizedName { object["normalizedName"] = .string(normalizedName) }
+            return object
+        }
     }
 
     struct Form: Sendable {
@@ -86,12 +98,7 @@ enum SandboxWorkflow {
     static func formStep(_ index: Int, userStateId: String, values: [String: String]) -> TruliooFlowStep {
         let form = forms[index]
         let elements: [JSONValue] = form.elements.map { element in
-            var object: [String: JSONValue] = [
-                "id": .string(element.id), "name": .string(element.name), "type": .string(element.type),
-                "validations": element.required ? [["type": "required"]] : [],
-            ]
-            if !element.role.isEmpty { object["role"] = .string(element.role) }
-            if let normalized = element.normalizedName { object["normalizedName"] = .string(normalized) }
+            var object = element.json
             if element.type == "date" { object["dateFormat"] = "YYYY-MM-DD" }
             if let value = values[element.id] { object["value"] = .string(value) }
             return .object(object)

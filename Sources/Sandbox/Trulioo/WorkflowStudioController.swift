@@ -50,15 +50,7 @@ struct WorkflowStudioController {
         if user.pendingUntil != nil { return Reply.json(["type": "pending"] as JSONValue, headers: headers) }
         switch SandboxWorkflow.node(flowID: user.flowID, step: user.step) {
         case .form(let form):
-            let elements: [JSONValue] = form.elements.map { element in
-                var object: [String: JSONValue] = [
-                    "id": .string(element.id), "name": .string(element.name), "type": .string(element.type),
-                    "validations": element.required ? [["type": "required"]] : [],
-                ]
-                if !element.role.isEmpty { object["role"] = .string(element.role) }
-                if let normalized = element.normalizedName { object["normalizedName"] = .string(normalized) }
-                return .object(object)
-            }
+            let elements: [JSONValue] = form.elements.map { .object($0.json) }
             let first = user.step == 0
             return Reply.json(
                 [
