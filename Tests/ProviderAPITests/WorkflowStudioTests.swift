@@ -188,11 +188,19 @@ struct UnexpectedAnswerTests {
         }
     }
 
-    @Test("a kept answer masks digit runs and tokens")
+    @Test("a kept answer keeps its shape and codes; names, IDs, dates and tokens are masked")
     func masking() {
-        let text = #"{"api_key":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln","national_id":"1032456780"}"#
+        let text = #"{"api_key":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln","national_id":"123.456.789-09","#
+            + #""first_name":"DIANA","status":"pending","type":"trulioo_doc_v","score":0.9,"ok":true,"#
+            + #""process_id":"IDPf755a0c1b2","items":[{"dob":"1990-04-12"}]}"#
         let masked = Redact.answer(text)
-        #expect(!masked.contains("eyJhbGciOiJIUzI1NiJ9") && masked.contains("•••(token)"))
-        #expect(!masked.contains("1032456780") && masked.contains("•••6780"))
+        for secret in ["eyJhbGciOiJIUzI1NiJ9", "123.456.789-09", "DIANA", "IDPf755a0c1", "1990-04-12"] {
+            #expect(!masked.contains(secret), "\(secret)")
+        }
+        #expect(masked.contains(#""status":"pending""#) && masked.contains(#""type":"trulioo_doc_v""#))
+        #expect(masked.contains(#""score":0.9"#) && masked.contains("•••c1b2(13)"))
+        // Not JSON: digit runs and tokens.
+        let plain = Redact.answer("<html>id 1032456780 key eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln</html>")
+        #expect(!plain.contains("1032456780") && plain.contains("•••6780") && plain.contains("•••(token)"))
     }
 }

@@ -270,6 +270,14 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// The runs of a file and mode, oldest first.
+    public func runs(fileID: Int64, mode: String) throws(PipelineError) -> [RunRecord] {
+        try read { db in
+            try RunRecord.fetchAll(db, sql: "SELECT * FROM run WHERE file_id = ? AND mode = ? ORDER BY id",
+                                   arguments: [fileID, mode])
+        }
+    }
+
     /// When a run of this content last finished, in any mode; nil when none has.
     public func lastFinishedRun(sha256: String) throws(PipelineError) -> Date? {
         try read { db in

@@ -105,16 +105,18 @@ struct ResultPoller: Sendable {
     /// flow's processes by the row's account id (the newest process of that account), once their
     /// look is due (or now, with `force`). Rows still unmatched wait for the next look.
     private func match(fileID: Int64, mode: String, force: Bool, tally: inout Tally) async throws(PipelineError) {
-        let now = Date().timeIntervalSince1970
         var waiting: [LedgerRecord] = []
         var after = 0
         while true {
             let page = try ledger.unmatched(fileID: fileID, mode: mode, after: after, limit: 1_024)
             guard let last = page.last else { break }
             after = last.sourceRow
-            waiting += page.filter { force || ($0.nextPoll ?? 0) <= now }
+            waiting += page
         }
-        guard !waiting.isEmpty, let client = caller.providers.truora else { return }
+        // One listing when any row is due serves every waiting row.
+        let due = Date().timeIntervalSince1970
+        guard force || waiting.contains(where: { ($0.nextPoll ?? 0) <= due }), let client = caller.providers.truora
+        else { return }
         var newest: [String: TruoraProcessPage.Entry] = [:]
         var startKey: String?
         var pages = 0
@@ -134,6 +136,8 @@ struct ResultPoller: Sendable {
             // Not listed this time: the rows wait for their next look.
             if error.stableCode == "credentials_refused" { control.stop(.credentialsRefused) }
         }
+        // Taken after the listing, which may have been long: the next look is from now.
+        let now = Date().timeIntervalSince1970
         var updates: [LedgerRecord] = []
         for var record in waiting {
             if let account = record.accountID, let entry = newest[account] {
@@ -143,7 +147,8 @@ struct ResultPoller: Sendable {
                 tally.matched += 1
             } else {
                 record.polls += 1
-                record.nextPoll = now + caller.nextWait(status: "pending", polls: record.polls)
+                // A listing is a heavier call than a look: never sooner than a minute apart.
+                record.nextPoll = now + max(60, caller.nextWait(status: "pending", polls: record.polls))
             }
             updates.append(record)
         }
@@ -154,7 +159,11 @@ struct ResultPoller: Sendable {
     private func look(_ record: LedgerRecord) async -> RowCallResult {
         var result = RowCallResult(record: record)
         let unchanged = result
-        guard let remoteID = record.remoteID else { return result }
+        guard let remoteID = record.remoteID else {
+            // Not matched to its process yet: the next listing says when to look.
+            result.record.nextPoll = max(record.nextPoll ?? 0, Date().timeIntervalSince1970 + 60)
+            return result
+        }
         result.record.polls += 1
         let now = Date().timeIntervalSince1970
         do {
@@ -186,6 +195,11 @@ struct ResultPoller: Sendable {
                 result.requests["process_looks", default: 0] += 1
                 caller.apply(process, to: &result.record, now: now)
             }
+        } catch where error.status == 404 && caller.mode == .trulioo && caller.truliooAPI == .workflowStudio {
+            // The export API may have no record for a session nobody has submitted to yet (a flow
+            // that opens with DocV): look again later rather than give up on the person.
+            result.failure = error
+            result.record.nextPoll = now + 3_600
         } catch where error.status == 404 {
             // The provider no longer knows the id (deleted, or another account): looking again will not help.
             switch caller.mode {

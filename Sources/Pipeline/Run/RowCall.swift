@@ -38,7 +38,8 @@ struct RowCaller: Sendable {
     var firstStep: TruliooStep?
     /// Writes a record in the middle of a call (a session id before its first submit), so a kill
     /// between the two leaves the session to look at, never a blind second submit.
-    var checkpoint: @Sendable (LedgerRecord) -> Void = { _ in }
+    /// False when the record could not be written: the row then stops before any submit.
+    var checkpoint: @Sendable (LedgerRecord) -> Bool = { _ in true }
     /// Looks at a pending session this many times (after Trulioo's own 30 s wait) before leaving it to collect.
     static let pendingLooks = 3
     /// The most form steps one row fills.
@@ -242,7 +243,12 @@ struct RowCaller: Sendable {
                 result.requests["sessions", default: 0] += 1
                 session = started.id
                 result.record.remoteID = started.id
-                checkpoint(result.record)
+                guard checkpoint(result.record) else {
+                    // Without the session on disk a kill could lead to a second session for this person.
+                    result.record.fail("state_unusable", Message(.providerFailed, "start session",
+                                                                  "the ledger could not keep session \(started.id)"))
+                    return result
+                }
                 step = started.step
             }
         } catch {
@@ -253,6 +259,9 @@ struct RowCaller: Sendable {
         guard let session else { return result }
         if !call.signedURLOnly {
             var submits = 0, pendingLooks = 0, lookedAfterLoss = 0
+            // Steps this call submitted and saw answered: a flow that shows one of them again (a
+            // "check your details" loop) waits for the person instead of taking the same data twice.
+            var answered: Set<String> = []
             walk: while submits < Self.maxSteps {
                 do {
                     switch step.kind {
@@ -260,10 +269,13 @@ struct RowCaller: Sendable {
                         let fill = mapping.fill(step, from: inputs)
                         // A step with a required element no column fills, or nothing to fill, waits for the person.
                         guard fill.missing.isEmpty, !fill.values.isEmpty else { break walk }
+                        if let id = step.id, answered.contains(id) { break walk }
                         do {
+                            let submitted = step.id
                             step = try await client.submit(flowID: flowID, session: session, values: fill.values)
                             submits += 1
                             result.requests["submits", default: 0] += 1
+                            if let submitted { answered.insert(submitted) }
                         } catch where [.ambiguous, .decoding].contains(error.kind) && lookedAfterLoss < 2 {
                             // The submit may have been taken: look where the session is instead of sending it again.
                             lookedAfterLoss += 1

@@ -58,7 +58,7 @@ public struct RunEngine: Sendable {
                          signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
                          outboundID: configuration.outboundID, pollBase: configuration.pollBase,
                          truliooAPI: configuration.truliooAPI, mapping: configuration.truliooMapping,
-                         firstStep: firstStep, checkpoint: { record in try? ledger.save([record]) })
+                         firstStep: firstStep, checkpoint: { record in (try? ledger.save([record])) != nil })
     }
 
     /// Trulioo Workflow Studio, before the first row: one session start reads the flow's first step
@@ -73,7 +73,10 @@ public struct RunEngine: Sendable {
         do {
             session = try await client.startSession(flowID: flowID)
         } catch {
-            throw PipelineError(error.stableCode, "the Trulioo flow's first step cannot be read: \(error.description)",
+            // No answer, or one without the session: the provider is not usable now (69), not the data.
+            let code = ["outcome_unknown", "provider_answer_unreadable", "provider_answer_unexpected"]
+                .contains(error.stableCode) ? "provider_unreachable" : error.stableCode
+            throw PipelineError(code, "the Trulioo flow's first step cannot be read: \(error.description)",
                                 file: file.path)
         }
         var columns: [String: String] = [:]
@@ -82,7 +85,8 @@ public struct RunEngine: Sendable {
             if columns[input] == nil { columns[input] = match.column }
         }
         var constants = Set(file.settings.constants.keys)
-        if file.settings.country != nil { constants.insert("address_country") }
+        // As the validator: the job's country fills address_country unless it is ALL.
+        if let country = file.settings.country, country != "ALL" { constants.insert("address_country") }
         let table = configuration.truliooMapping.table(session.step, columns: columns, constants: constants)
         let unfilled = table.filter { $0.required && $0.source == nil }
         if !unfilled.isEmpty, !configuration.dryRun {
@@ -301,6 +305,15 @@ public struct RunEngine: Sendable {
         do { rows = try file.rows(seen: ledger.seenKeys()) } catch { throw PipelineError.from(error, file: file.path) }
         var caller = self.caller
         var flowTable: [TruliooFlowMapping.Line]?
+        // Runs of this file on the seed's Trulioo routes (before Workflow Studio was the default):
+        // their rows left `sent` or `unknown` are inits that may have arrived, never sent again.
+        var seedRuns: Set<Int64> = []
+        if configuration.mode == .trulioo {
+            for run in try ledger.runs(fileID: fileID, mode: configuration.mode.rawValue) {
+                guard let id = run.id, let plan = ReportPlan.decode(run.plan) else { continue }
+                if plan.truliooAPI != TruliooAPI.workflowStudio.rawValue { seedRuns.insert(id) }
+            }
+        }
         let concurrency = max(1, configuration.concurrency)
         // Refill in groups, so one transaction carries several answers and several new `sent` marks.
         let slack = configuration.rate == nil ? max(1, concurrency / 16) : 1
@@ -366,7 +379,7 @@ public struct RunEngine: Sendable {
                                                         runID: runID))
                         failed += 1
                     } else if let call = call(for: outcome, row: row.number, existing: existing, fileID: fileID,
-                                              runID: runID, writes: &writes)
+                                              runID: runID, seedRuns: seedRuns, writes: &writes)
                     {
                         if configuration.dryRun {
                             for kind in billableKinds(call) { wouldBill[kind, default: 0] += 1 }
@@ -546,14 +559,16 @@ public struct RunEngine: Sendable {
 
     /// The call to make for a valid row, given what the ledger knows of it; nil when there is none.
     private func call(for outcome: RowOutcome, row: Int, existing: LedgerRecord?, fileID: Int64, runID: Int64,
-                      writes: inout [LedgerRecord]) -> RowCall?
+                      seedRuns: Set<Int64> = [], writes: inout [LedgerRecord]) -> RowCall?
     {
         let mode = configuration.mode
         let hash = ledger.inputHash(outcome.inputs.lazy.map { ($0.name, $0.value) })
         var record = LedgerRecord(fileID: fileID, mode: mode.rawValue, sourceRow: row, inputHash: hash, state: .sent,
                                   runID: runID)
         var signedURLOnly = false
+        // A row a seed-route run left in flight stays as that run left it, whichever routes run now.
         let workflowStudio = mode == .trulioo && configuration.truliooAPI == .workflowStudio
+            && !(existing.map { seedRuns.contains($0.runID) } ?? false)
         if let existing, existing.inputHash == hash {
             record = existing
             switch existing.state {

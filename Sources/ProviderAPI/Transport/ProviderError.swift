@@ -1,3 +1,5 @@
+import Foundation
+
 /// A provider's error code: Truora sends numbers (10400) and sometimes strings, Trulioo's OAuth
 /// server sends strings (`invalid_client`), its platform numbers (4006).
 public enum ProviderCode: Sendable, Hashable, CustomStringConvertible, Codable {
@@ -122,9 +124,34 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
 }
 
 public enum Redact {
-    /// An answer kept for a support ticket: digit runs masked as in ``digits(in:)``, and every
-    /// JWT-shaped token (a key, a session token) replaced whole.
+    /// An answer kept for a support ticket. JSON keeps its keys, structure, booleans and small
+    /// numbers; a string survives only when it reads as a code (`pending`, `trulioo_doc_v`: lower
+    /// case, at most 32 characters), every other string (names, IDs, dates, links, keys) becomes
+    /// `•••` with its last four characters when it has twelve or more, and its length. Other text
+    /// has digit runs masked as in ``digits(in:)`` and every JWT-shaped token replaced whole.
     public static func answer(_ text: String) -> String {
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
+            return String(decoding: JSONCoding.encode(masked(value)), as: UTF8.self)
+        }
+        return plainAnswer(text)
+    }
+
+    static func masked(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object): return .object(object.mapValues(masked))
+        case .array(let array): return .array(array.map(masked))
+        case .number(let number): return abs(number) < 100_000 ? value : .string("•••(number)")
+        case .string(let text):
+            let code = text.count <= 32 && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || $0 == "_" || $0 == "-"
+            }
+            if code { return value }
+            return .string("•••" + (text.count >= 12 ? String(text.suffix(4)) : "") + "(\(text.count))")
+        case .bool, .null: return value
+        }
+    }
+
+    static func plainAnswer(_ text: String) -> String {
         var out: [Substring] = []
         var rest = Substring(text)
         // JWTs start with the base64 of `{"`: `eyJ`.

@@ -67,6 +67,13 @@ public struct RequestExecutor: Sendable {
 
             let retryAfter = response.header("retry-after").flatMap { RetryAfter.parse($0, now: now()) }
             let (code, message) = errorBody(response)
+            // A gateway that timed out or failed (502, 504) may have passed the request on: a call
+            // that must not happen twice is then ambiguous, resolved by looking, never resent.
+            if !request.idempotent, response.status == 502 || response.status == 504 {
+                throw ProviderError(
+                    provider: provider, operation: operation, kind: .ambiguous, status: response.status,
+                    code: code, message: message, retrySafe: false, attempts: attempt)
+            }
             let retryable = policy.retriedStatuses.contains(response.status)
             let failure = ProviderError(
                 provider: provider, operation: operation,

@@ -184,7 +184,9 @@ struct DoctorCommand: AsyncParsableCommand {
                                        detail: "a \(token.tokenType) token for \(token.expiresIn) s"))
         } catch {
             section.calls.append(.init(error, call: "POST token"))
-            report.fail(DoctorReport.exitCode(error))
+            // A token refused for any reason but an unreachable host is a credentials problem (scope too).
+            report.fail(error.kind == .unreachable || (error.status ?? 0) >= 500 ? ExitStatus.unavailable
+                        : ExitStatus.credentials)
             return section
         }
         guard configuration.api == .workflowStudio else {
@@ -211,7 +213,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var settings = job.settings
         settings.provider = .trulioo
         var constants = Set(settings.constants.keys)
-        if settings.country != nil { constants.insert("address_country") }
+        if let country = settings.country, country != "ALL" { constants.insert("address_country") }
         var fileRead = false
         if let input {
             do {
