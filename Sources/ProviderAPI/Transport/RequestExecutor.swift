@@ -29,9 +29,12 @@ public struct RequestExecutor: Sendable {
 
     /// Sends `request` until it succeeds (2xx, or a status in `accept`), fails for good, or runs
     /// out of attempts.
+    /// With `resendUnsent` false a request the transport reports never sent is not sent again here:
+    /// the caller looks first (a Workflow Studio submit), so even a transport that misjudged
+    /// whether it left cannot make it happen twice.
     public func send(
         _ request: WireRequest, operation: String, accept: Set<Int> = [],
-        timeout: Duration? = nil
+        timeout: Duration? = nil, resendUnsent: Bool = true
     ) async throws(ProviderError) -> WireResponse {
         var attempt = 0
         while true {
@@ -42,7 +45,7 @@ public struct RequestExecutor: Sendable {
             } catch {
                 switch error {
                 case .notSent(let reason):
-                    if attempt < policy.maxAttempts {
+                    if resendUnsent, attempt < policy.maxAttempts {
                         try await wait(policy.backoff(afterAttempt: attempt, random: random()), operation, attempt)
                         continue
                     }

@@ -229,8 +229,9 @@ public struct TruliooClient: Sendable {
 
     /// Submits one step's values (`POST submit/{flowId}`, element id → value) and answers the next
     /// step. With `x-hf-retry-on-pending: true` Trulioo waits up to 30 s for a service node before
-    /// answering `{"type": "pending"}`. Not idempotent: a lost answer is resolved with
-    /// ``currentStep(flowID:session:)``, never by submitting again blindly.
+    /// answering `{"type": "pending"}`. Not idempotent: a lost answer, and even a submit the
+    /// transport says never left, is resolved with ``currentStep(flowID:session:)``, never by
+    /// submitting again blindly.
     public func submit(flowID: String, session: String, values: [String: JSONValue], retryOnPending: Bool = true)
         async throws(ProviderError) -> TruliooStep
     {
@@ -238,7 +239,7 @@ public struct TruliooClient: Sendable {
             "POST", fill(configuration.workflowStudio.submit, ["flowId": flowID]), body: JSONCoding.encode(values),
             contentType: "application/json", operation: "submit step", idempotent: false,
             headers: [("x-hf-session", session), ("x-hf-retry-on-pending", retryOnPending ? "true" : "false")],
-            timeout: retryOnPending ? max(configuration.retry.timeout, .seconds(45)) : nil)
+            timeout: retryOnPending ? max(configuration.retry.timeout, .seconds(45)) : nil, resendUnsent: false)
         return try executor.decode(TruliooStep.self, response, operation: "submit step", retrySafe: false)
     }
 
@@ -443,7 +444,7 @@ public struct TruliooClient: Sendable {
     private func authorized(
         _ method: String, _ path: String, body: [UInt8]?, contentType: String?, operation: String,
         idempotent: Bool, headers extra: [(String, String)] = [], timeout: Duration? = nil,
-        accept: String = "application/json"
+        accept: String = "application/json", resendUnsent: Bool = true
     ) async throws(ProviderError) -> WireResponse {
         var refreshed = false
         while true {
@@ -455,7 +456,8 @@ public struct TruliooClient: Sendable {
                 method: method, url: configuration.baseURL + path, headers: headers, body: body,
                 idempotent: idempotent)
             do {
-                return try await executor.send(request, operation: operation, timeout: timeout)
+                return try await executor.send(request, operation: operation, timeout: timeout,
+                                               resendUnsent: resendUnsent)
             } catch {
                 guard error.status == 401, !refreshed else { throw error }
                 refreshed = true
