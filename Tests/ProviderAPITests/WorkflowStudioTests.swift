@@ -130,9 +130,9 @@ struct WorkflowStudioTests {
         let url = "https://flows.trulioo.com/s/abc"
         for body in [#"{"signedUrl":"\#(url)"}"#, #"{"url":"\#(url)","expiresAt":"x"}"#, #""\#(url)""#, url,
                      #"{"data":{"url":"\#(url)"}}"#] {
-            #expect(TruliooClient.signedURLForTests(in: Array(body.utf8)) == url, "\(body)")
+            #expect(TruliooClient.signedURL(in: Array(body.utf8)) == url, "\(body)")
         }
-        #expect(TruliooClient.signedURLForTests(in: Array(#"{"message":"ok"}"#.utf8)) == nil)
+        #expect(TruliooClient.signedURL(in: Array(#"{"message":"ok"}"#.utf8)) == nil)
     }
 }
 

@@ -50,15 +50,14 @@ public struct RunEngine: Sendable {
         self.observe = observe
     }
 
-    var caller: RowCaller { caller(firstStep: nil) }
-
-    func caller(firstStep: TruliooStep?) -> RowCaller {
+    /// The row caller of this run; the flow's first step is set on it once read (``readFlow(_:)``).
+    var caller: RowCaller {
         let ledger = self.ledger
         return RowCaller(mode: configuration.mode, providers: providers, flowID: configuration.flowID,
                          signedURL: configuration.signedURL, redirectURL: configuration.redirectURL,
                          outboundID: configuration.outboundID, pollBase: configuration.pollBase,
                          truliooAPI: configuration.truliooAPI, mapping: configuration.truliooMapping,
-                         firstStep: firstStep, checkpoint: { record in (try? ledger.save([record])) != nil })
+                         checkpoint: { record in (try? ledger.save([record])) != nil })
     }
 
     /// Trulioo Workflow Studio, before the first row: one session start reads the flow's first step

@@ -257,10 +257,8 @@ public struct TruliooClient: Sendable {
         throw executor.unexpected(response, operation: "signed url", field: "url", retrySafe: false)
     }
 
-    /// The URL in a signed-URL answer, for tests of the tolerant reading.
-    public static func signedURLForTests(in body: [UInt8]) -> String? { signedURL(in: body) }
-
-    static func signedURL(in body: [UInt8]) -> String? {
+    /// The URL in a signed-URL answer, however it is written.
+    public static func signedURL(in body: [UInt8]) -> String? {
         func isURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
         if let value = try? JSONCoding.decoder().decode(JSONValue.self, from: Data(body)) {
             if let text = value.string, isURL(text) { return text }

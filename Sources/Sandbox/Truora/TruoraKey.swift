@@ -34,15 +34,9 @@ enum TruoraKey {
 
     struct KeyProblem: Error, CustomStringConvertible { var description: String }
 
-    static func encodeBase64URL(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    static func encodeBase64URL(_ text: String) -> String { Base64URL.encode(text.utf8) }
 
     static func decodeBase64URL(_ text: Substring) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            .replacingOccurrences(of: "=", with: "")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
+        Base64URL.decode(text.replacingOccurrences(of: "=", with: ""))
     }
 }
